@@ -1,0 +1,7 @@
+export * from './codes';
+export * from './measurement';
+export * from './batch';
+export * from './topics';
+export * from './thresholds';
+export * from './live';
+export * from './rest';

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { InstantSchema, PatientIdSchema } from './measurement';
+import { AlertStatusSchema } from './live';
+import { ProgrammeSchema, TriageSchema } from './thresholds';
+
+export const RoleSchema = z.enum(['nurse', 'homecare', 'admin']);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const LoginBodySchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+export type LoginBody = z.infer<typeof LoginBodySchema>;
+
+export const UserSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: RoleSchema,
+  careTeams: z.array(z.string()),
+});
+export type User = z.infer<typeof UserSchema>;
+
+export const LoginResponseSchema = z.object({ token: z.string(), expiresAt: InstantSchema, user: UserSchema });
+export type LoginResponse = z.infer<typeof LoginResponseSchema>;
+
+export const PatientSummarySchema = z.object({
+  id: PatientIdSchema,
+  displayName: z.string(),
+  programme: ProgrammeSchema,
+  careTeams: z.array(z.string()),
+  triage: TriageSchema,
+  /** why the patient has this triage: the worst open alert's message, or null when green */
+  triageReason: z.string().nullable(),
+  triageValue: z.number().nullable(),
+  triageSince: InstantSchema.nullable(),
+  lastMeasurementAt: InstantSchema.nullable(),
+  pausedUntil: InstantSchema.nullable(),
+});
+export type PatientSummary = z.infer<typeof PatientSummarySchema>;
+
+export const ObservationRowSchema = z.object({
+  measurementId: z.string(),
+  code: z.string(),
+  value: z.number(),
+  unit: z.string(),
+  measuredAt: InstantSchema,
+  receivedAt: InstantSchema,
+  deviceId: z.string(),
+});
+export type ObservationRow = z.infer<typeof ObservationRowSchema>;
+
+const IsoQuery = z.iso.datetime({ offset: true });
+export const ObservationsQuerySchema = z.object({
+  code: z.string().optional(),
+  from: IsoQuery.optional(),
+  to: IsoQuery.optional(),
+  limit: z.coerce.number().int().min(1).max(10000).default(1000),
+});
+export const TrendBucketSizeSchema = z.enum(['1h', '1d', '1w']);
+export const TrendsQuerySchema = z.object({
+  code: z.string().min(1),
+  bucket: TrendBucketSizeSchema.default('1d'),
+  from: IsoQuery.optional(),
+  to: IsoQuery.optional(),
+});
+export const TrendBucketSchema = z.object({
+  bucket: InstantSchema,
+  min: z.number(),
+  max: z.number(),
+  avg: z.number(),
+  last: z.number(),
+  count: z.number().int(),
+});
+export type TrendBucket = z.infer<typeof TrendBucketSchema>;
+
+export const AlertsQuerySchema = z.object({
+  status: AlertStatusSchema.optional(),
+  patientId: PatientIdSchema.optional(),
+});
+export const AlertActionBodySchema = z.object({ note: z.string().max(2000).optional() });
+export type AlertActionBody = z.infer<typeof AlertActionBodySchema>;
+
+export const HealthSchema = z.object({ status: z.enum(['ok', 'degraded']), db: z.enum(['up', 'down']), broker: z.enum(['up', 'down']) });
+export type Health = z.infer<typeof HealthSchema>;
+
+export const ApiErrorSchema = z.object({ statusCode: z.number(), code: z.string(), message: z.string() });
+export type ApiError = z.infer<typeof ApiErrorSchema>;
