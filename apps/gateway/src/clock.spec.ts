@@ -1,0 +1,55 @@
+import { deviceClockOffsetMs, formatInstant, localToInstant, resolveMeasuredAt } from './clock';
+
+const CPH = 'Europe/Copenhagen';
+const received = new Date('2026-11-23T08:00:00Z');
+
+describe('local device time in the gateway time zone', () => {
+  it.each([
+    ['a winter morning in Copenhagen (CET, +01:00)', '2026-11-23T07:59:40', CPH, '2026-11-23T06:59:40.000Z'],
+    ['a summer morning in Copenhagen (CEST, +02:00)', '2026-07-01T08:00:00', CPH, '2026-07-01T06:00:00.000Z'],
+    ['02:30 on the autumn night, which happens twice: the first one (CEST)', '2026-10-25T02:30:00', CPH, '2026-10-25T00:30:00.000Z'],
+    ['02:30 on the spring night, which never happens: moved forward by the hour', '2026-03-29T02:30:00', CPH, '2026-03-29T01:30:00.000Z'],
+    ['03:00 just after the spring change (CEST)', '2026-03-29T03:00:00', CPH, '2026-03-29T01:00:00.000Z'],
+    ['New York in winter (-05:00)', '2026-01-15T09:00:00', 'America/New_York', '2026-01-15T14:00:00.000Z'],
+    ['Kolkata (+05:30)', '2026-01-15T09:00:00', 'Asia/Kolkata', '2026-01-15T03:30:00.000Z'],
+  ])('%s', (_name, local, tz, utc) => {
+    expect(new Date(localToInstant(local, tz)!).toISOString()).toBe(utc);
+  });
+
+  it.each([['2026-02-30T10:00:00'], ['2026-11-23T24:00:00'], ['2026-11-23 07:59:40'], ['']])('refuses %j as a time', (local) => {
+    expect(localToInstant(local, CPH)).toBeNull();
+  });
+
+  it.each([
+    ['2026-11-23T06:59:40Z', CPH, '2026-11-23T07:59:40+01:00'],
+    ['2026-07-01T06:00:00Z', CPH, '2026-07-01T08:00:00+02:00'],
+    ['2026-01-15T14:00:00Z', 'America/New_York', '2026-01-15T09:00:00-05:00'],
+    ['2026-01-15T03:30:00Z', 'Asia/Kolkata', '2026-01-15T09:00:00+05:30'],
+  ])('writes %s as %s local time with its offset', (utc, tz, expected) => {
+    expect(formatInstant(Date.parse(utc), tz)).toBe(expected);
+  });
+});
+
+describe('when a reading was taken', () => {
+  it.each([
+    ['a device with a good clock keeps its time', '2026-11-23T08:55:00', null, '2026-11-23T08:55:00+01:00', 'device'],
+    ['a drift under a minute is left alone', '2026-11-23T08:55:00', 30_000, '2026-11-23T08:55:00+01:00', 'device'],
+    ['a clock 7 minutes fast is corrected', '2026-11-23T09:02:00', 7 * 60_000, '2026-11-23T08:55:00+01:00', 'device-corrected'],
+    ['a clock an hour slow (never moved to winter time) is corrected', '2026-11-23T07:55:00', -3_600_000, '2026-11-23T08:55:00+01:00', 'device-corrected'],
+    ['a stored record from last week keeps its day', '2026-11-16T07:30:00', null, '2026-11-16T07:30:00+01:00', 'device'],
+    ['an unset clock (no time) uses the reception time', null, null, '2026-11-23T09:00:00+01:00', 'gateway'],
+    ['a clock reset to 2000 uses the reception time', '2000-01-01T00:03:00', null, '2026-11-23T09:00:00+01:00', 'gateway'],
+    ['a time in 2019 uses the reception time', '2019-12-31T23:59:59', null, '2026-11-23T09:00:00+01:00', 'gateway'],
+    ['11 minutes in the future uses the reception time', '2026-11-23T09:11:00', null, '2026-11-23T09:00:00+01:00', 'gateway'],
+    ['9 minutes in the future is still the device time', '2026-11-23T09:09:00', null, '2026-11-23T09:09:00+01:00', 'device'],
+    ['a reset clock that was read in the session dates its record by the offset', '2000-01-01T00:03:00', Date.parse('2000-01-01T00:05:00+01:00') - received.getTime(), '2026-11-23T08:58:00+01:00', 'device-corrected'],
+    ['an impossible date uses the reception time', '2026-02-30T10:00:00', null, '2026-11-23T09:00:00+01:00', 'gateway'],
+  ])('%s', (_name, deviceTime, clockOffsetMs, measuredAt, timeSource) => {
+    expect(resolveMeasuredAt({ deviceTime, receivedAt: received, timeZone: CPH, clockOffsetMs })).toEqual({ measuredAt, timeSource });
+  });
+
+  it('measures the device clock offset from the time the device reports now', () => {
+    expect(deviceClockOffsetMs('2026-11-23T09:07:00', received, CPH)).toBe(7 * 60_000);
+    expect(deviceClockOffsetMs(null, received, CPH)).toBeNull();
+  });
+});
