@@ -1,1 +1,6 @@
-export {};
+export * from './errors';
+export * from './load-noble';
+export * from './uuid';
+export * from './virtual-radio';
+export * from './gatt';
+export * from './types';

@@ -1,0 +1,39 @@
+import type { DecodedReading } from '@tm/contracts';
+import type { Peripheral } from './load-noble';
+
+/** A decoded reading with the device it came from; the gateway derives the measurement id from it. */
+export type DeviceReading = DecodedReading & {
+  deviceId: string;
+  deviceModel: string;
+  deviceAddress: string;
+  /** The device's record number (RACP / GHS sequence), when it has one. */
+  recordSequence?: number;
+};
+
+export interface DeviceSessionResult {
+  deviceId: string;
+  deviceModel: string;
+  battery?: number;
+  /**
+   * The device's own clock at the start of the session ("YYYY-MM-DDTHH:mm:ss", null when
+   * unset), read before the gateway set it: stored records were stamped with this clock.
+   */
+  deviceClock?: string | null;
+  readings: DeviceReading[];
+}
+
+export interface ReadSessionOptions {
+  /** Bound for every BLE step (connect, discovery, each read/write, each RACP record). */
+  timeoutMs: number;
+  now: () => Date;
+  /** Write the gateway's time into the device clock (where the device has one). */
+  clockWrite: boolean;
+}
+
+export interface DeviceDriver {
+  /** Profile name, e.g. 'blood-pressure'. */
+  profile: string;
+  /** The GATT service the device advertises (noble spelling, e.g. '1810'). */
+  serviceUuid: string;
+  readSession(peripheral: Peripheral, options: ReadSessionOptions): Promise<DeviceSessionResult>;
+}
