@@ -5,3 +5,4 @@ export * from './topics';
 export * from './thresholds';
 export * from './live';
 export * from './rest';
+export * from './decoded';

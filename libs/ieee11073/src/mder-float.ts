@@ -67,8 +67,9 @@ const SFLOAT: Layout = { name: 'SFLOAT', mantissaBits: 12, exponentBits: 4, maxM
 const FLOAT: Layout = { name: 'FLOAT', mantissaBits: 24, exponentBits: 8, maxMantissa: 0x007ffffd, specials: FLOAT_SPECIALS };
 
 /**
- * Picks the exponent: the largest one that represents the value exactly (120 -> 120e0,
- * 120.5 -> 1205e-1), else the smallest that fits the mantissa (the value is rounded).
+ * Picks the exponent: 0 when the value is a whole number that fits (what devices send: 120 ->
+ * 120e0), else the fewest decimals that represent it exactly (120.5 -> 1205e-1), else the most
+ * precise exponent that fits (the value is rounded).
  */
 function chooseMantissa(layout: Layout, value: number, exponent?: number): { mantissa: number; exponent: number } {
   const minExp = -(1 << (layout.exponentBits - 1));
@@ -81,16 +82,18 @@ function chooseMantissa(layout: Layout, value: number, exponent?: number): { man
     return { mantissa: m, exponent };
   }
   if (value === 0) return { mantissa: 0, exponent: 0 };
-  let fallback: { mantissa: number; exponent: number } | undefined;
-  for (let e = maxExp; e >= minExp; e--) {
+  const order: number[] = [];
+  for (let e = 0; e >= minExp; e--) order.push(e);
+  for (let e = 1; e <= maxExp; e++) order.push(e);
+  let mostPrecise: { mantissa: number; exponent: number } | undefined;
+  for (const e of order) {
     const exact = scale(value, -e);
     const m = Math.round(exact);
-    if (m === 0) continue;
-    if (!fits(m)) break;
+    if (m === 0 || !fits(m)) continue;
     if (Math.abs(exact - m) <= 1e-9 * Math.abs(exact)) return { mantissa: m, exponent: e };
-    fallback = { mantissa: m, exponent: e };
+    if (!mostPrecise || e < mostPrecise.exponent) mostPrecise = { mantissa: m, exponent: e };
   }
-  if (fallback) return fallback;
+  if (mostPrecise) return mostPrecise;
   throw new EncodeError(`${value} cannot be represented as a ${layout.name} (too large or too small)`);
 }
 
