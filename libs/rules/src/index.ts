@@ -1,1 +1,4 @@
-export {};
+export * from './defaults';
+export * from './evaluate';
+export * from './lifecycle';
+export * from './operators';
