@@ -1,3 +1,14 @@
+import {
+  decodeCurrentTime,
+  decodeDateTime,
+  encodeCurrentTime,
+  encodeDateTime,
+  type LocalDateTime,
+  parseRacpResponse,
+  racpReportAllRecords,
+  racpReportNumberOfAllRecords,
+  RacpResponseCode,
+} from '@tm/ieee11073';
 import { BleError, BleTimeoutError } from './errors';
 import type { Characteristic, Noble, Peripheral } from './load-noble';
 import { normalizeUuid } from './uuid';
@@ -12,7 +23,24 @@ export const GATT = {
   currentTimeService: '1805',
   currentTime: '2a2b',
   racp: '2a52',
+  dateTime: '2a08',
 } as const;
+
+/** Wall-clock time in the zone (default: the gateway's own), as BLE devices keep it: 'YYYY-MM-DDTHH:mm:ss'. */
+export function localDateTime(instant: Date, timeZone?: string): LocalDateTime {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant);
+  const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}`;
+}
 
 /** Rejects with a BleTimeoutError naming the step when `promise` has not settled within `ms`. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, step: string): Promise<T> {
@@ -102,6 +130,7 @@ export interface RacpExchange {
  */
 export class GattSession {
   private readonly characteristics = new Map<string, Characteristic>();
+  private readonly subscribed = new Set<string>();
   private dropped: string | null = null;
   private readonly onDisconnect = (reason: unknown): void => {
     this.dropped = typeof reason === 'string' ? reason : 'link lost';
@@ -186,11 +215,14 @@ export class GattSession {
       if (isNotification) onValue(new Uint8Array(data));
     };
     c.on('data', listener);
-    try {
-      await this.step(`subscription to ${c.uuid}`, () => c.subscribeAsync());
-    } catch (error) {
-      c.removeListener('data', listener);
-      throw error;
+    if (!this.subscribed.has(c.uuid)) {
+      try {
+        await this.step(`subscription to ${c.uuid}`, () => c.subscribeAsync());
+      } catch (error) {
+        c.removeListener('data', listener);
+        throw error;
+      }
+      this.subscribed.add(c.uuid);
     }
     return () => c.removeListener('data', listener);
   }
@@ -249,6 +281,55 @@ export class GattSession {
     } finally {
       for (const stop of stops) stop();
     }
+  }
+
+  /** Asks how many records the device holds (RACP "report number of stored records"). */
+  async racpCount(): Promise<number> {
+    const { response } = await this.racp(racpReportNumberOfAllRecords(), []);
+    const parsed = parseRacpResponse(response);
+    if (parsed.kind === 'numberOfRecords') return parsed.count;
+    throw new BleError('PROTOCOL', `${this.label} answered the record count request with ${parsed.codeName}`);
+  }
+
+  /**
+   * Asks for every stored record. Resolves with the records indicated before the response;
+   * "no records found" is an empty memory, any other failure is a PROTOCOL error.
+   */
+  async racpReportAll(measurementUuids: string[]): Promise<Indication[]> {
+    const { records, response } = await this.racp(racpReportAllRecords(), measurementUuids);
+    const parsed = parseRacpResponse(response);
+    if (parsed.kind === 'response' && (parsed.success || parsed.code === RacpResponseCode.noRecordsFound)) return records;
+    const what = parsed.kind === 'response' ? parsed.codeName : 'a record count';
+    throw new BleError('PROTOCOL', `${this.label} answered "report all stored records" with ${what}`);
+  }
+
+  /**
+   * The device clock (Current Time 0x2A2B, else the profile's Date Time 0x2A08): null when
+   * unset, undefined when the device has no readable clock.
+   */
+  async readCurrentTime(): Promise<LocalDateTime | null | undefined> {
+    const readable = (uuid: string): boolean => this.characteristics.get(uuid)?.properties.includes('read') === true;
+    if (readable(GATT.currentTime)) return decodeCurrentTime(await this.read(GATT.currentTime)).dateTime;
+    if (readable(GATT.dateTime)) return decodeDateTime(await this.read(GATT.dateTime));
+    return undefined;
+  }
+
+  /**
+   * Sets the device clock to the gateway's local time: Current Time (0x2A2B) where the device
+   * has it, else the profile's Date Time (0x2A08), which A&D monitors expect at each connection.
+   * False when the device has neither.
+   */
+  async writeClock(now: Date, timeZone?: string): Promise<boolean> {
+    const local = localDateTime(now, timeZone);
+    if (this.has(GATT.currentTime)) {
+      await this.write(GATT.currentTime, encodeCurrentTime({ dateTime: local, adjustReason: { manualTimeUpdate: true } }));
+      return true;
+    }
+    if (this.has(GATT.dateTime)) {
+      await this.write(GATT.dateTime, encodeDateTime(local));
+      return true;
+    }
+    return false;
   }
 
   /** Ends the link; never throws, since it runs in `finally` after the real outcome is known. */

@@ -20,6 +20,14 @@ export interface DeviceSessionResult {
    */
   deviceClock?: string | null;
   readings: DeviceReading[];
+  /** Values the device sent that could not be decoded: kept so nothing is dropped unseen. */
+  undecodable?: UndecodableValue[];
+}
+
+export interface UndecodableValue {
+  characteristicUuid: string;
+  hex: string;
+  reason: string;
 }
 
 export interface ReadSessionOptions {
@@ -28,6 +36,10 @@ export interface ReadSessionOptions {
   now: () => Date;
   /** Write the gateway's time into the device clock (where the device has one). */
   clockWrite: boolean;
+  /** After the download, how long to keep listening for a reading being taken (idle window). */
+  listenMs?: number;
+  /** The gateway's IANA time zone, for the clock written into the device (default: the process's). */
+  timeZone?: string;
 }
 
 export interface DeviceDriver {

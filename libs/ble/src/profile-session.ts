@@ -1,0 +1,102 @@
+import type { DecodedReading } from '@tm/contracts';
+import { withGattSession, type GattSession } from './gatt';
+import type { Peripheral } from './load-noble';
+import type { DeviceReading, DeviceSessionResult, ReadSessionOptions, UndecodableValue } from './types';
+import { normalizeUuid } from './uuid';
+
+/** A decoded value, with the device's record number when the format carries one. */
+export type DecodedRecord = DecodedReading & { recordSequence?: number };
+
+/** What differs between the standard health profiles; the session steps are the same. */
+export interface ProfileSessionSpec {
+  /** Used when the device does not report a model number. */
+  defaultModel: string;
+  /** Characteristics that indicate or notify readings, in subscription order. */
+  measurementUuids: string[];
+  /** Decodes one value; throws a DecodeError on malformed bytes. */
+  decode(characteristicUuid: string, data: Uint8Array): DecodedRecord;
+  /** Download stored records through RACP when the device has one. */
+  racp: boolean;
+  /**
+   * Turns the values received in the session into readings; by default one reading per value.
+   * Continuous oximetry uses it to keep one stable reading instead of a sample per second.
+   */
+  summarize?: (received: Array<{ characteristicUuid: string; reading: DeviceReading }>) => DeviceReading[];
+}
+
+export type ProfileSessionOptions = ReadSessionOptions;
+
+const DEFAULT_LISTEN_MS = 1500;
+
+/**
+ * One standard session: device information and battery, the device clock (read, then set),
+ * subscription to the measurement characteristics, RACP download of stored records, a short
+ * wait for readings in progress, and disconnect in every case.
+ */
+export function readProfileSession(peripheral: Peripheral, options: ProfileSessionOptions, spec: ProfileSessionSpec): Promise<DeviceSessionResult> {
+  return withGattSession(peripheral, options.timeoutMs, async (session) => {
+    const info = await session.readDeviceInformation();
+    const deviceModel = info.modelNumber ?? spec.defaultModel;
+    const battery = await session.readBattery();
+    const deviceClock = await session.readCurrentTime();
+
+    const received: Array<{ characteristicUuid: string; reading: DeviceReading }> = [];
+    const undecodable: UndecodableValue[] = [];
+    // A time-stamped value seen twice in one session (indicated on connect, then again in the
+    // RACP download) is one reading.
+    const seen = new Set<string>();
+    let lastValueAt = Date.now();
+    const present = spec.measurementUuids.map(normalizeUuid).filter((u) => session.has(u));
+    const stops: Array<() => void> = [];
+    try {
+      for (const uuid of present)
+        stops.push(
+          await session.subscribe(uuid, (data) => {
+            lastValueAt = Date.now();
+            try {
+              const { recordSequence, ...decoded } = spec.decode(uuid, data);
+              const key = `${uuid}:${Buffer.from(data).toString('hex')}`;
+              if ((decoded.deviceTime !== null || recordSequence !== undefined) && seen.has(key)) return;
+              seen.add(key);
+              received.push({
+                characteristicUuid: uuid,
+                reading: {
+                  ...decoded,
+                  deviceId: info.deviceId,
+                  deviceModel,
+                  deviceAddress: peripheral.address,
+                  ...(recordSequence !== undefined && { recordSequence }),
+                },
+              });
+            } catch (error) {
+              undecodable.push({ characteristicUuid: uuid, hex: Buffer.from(data).toString('hex'), reason: error instanceof Error ? error.message : String(error) });
+            }
+          }),
+        );
+      if (options.clockWrite) await session.writeClock(options.now(), options.timeZone);
+      if (spec.racp && session.has('2a52')) await session.racpReportAll(present);
+      lastValueAt = Date.now();
+      await listenUntilIdle(session, () => lastValueAt, options.listenMs ?? DEFAULT_LISTEN_MS);
+    } finally {
+      for (const stop of stops) stop();
+    }
+    const readings = spec.summarize ? spec.summarize(received) : received.map((r) => r.reading);
+    return {
+      deviceId: info.deviceId,
+      deviceModel,
+      ...(battery !== undefined && { battery }),
+      ...(deviceClock !== undefined && { deviceClock }),
+      readings,
+      ...(undecodable.length > 0 && { undecodable }),
+    };
+  });
+}
+
+/** Waits until no value has arrived for `idleMs` (or the link drops, which ends the session early). */
+async function listenUntilIdle(session: GattSession, lastValueAt: () => number, idleMs: number): Promise<void> {
+  for (;;) {
+    const wait = lastValueAt() + idleMs - Date.now();
+    if (wait <= 0 || session.peripheral.state !== 'connected') return;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 50)));
+  }
+}
