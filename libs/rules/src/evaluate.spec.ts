@@ -17,7 +17,7 @@ describe('SpO2 low rule (TeleKOL: yellow below 92 %, red below 88 %)', () => {
     [88, 'yellow', '88 % is still inside the BTS target range, so not red'],
     [87, 'red', 'below the target range'],
     [80, 'red', 'well below'],
-  ] as const)('SpO2 %d %% is %s (%s)', (value, expected) => {
+  ] as const)('SpO2 %d %% is %s (%s)', (value, expected, _why) => {
     expect(severityOf([rule], reading('m1', LOINC.spo2, value, day(0)))).toEqual([expected]);
   });
 

@@ -1,0 +1,46 @@
+import { ThresholdRuleSchema, ThresholdsBodySchema } from '@tm/contracts';
+import { PROGRAMME_DEFAULTS, rulesInForce, TELEHJERTE_DEFAULTS, TELEKOL_DEFAULTS } from './defaults';
+
+describe('programme defaults', () => {
+  it.each(Object.entries(PROGRAMME_DEFAULTS))('%s defaults pass the thresholds contract (units, yellow inside red, unique names)', (_programme, rules) => {
+    for (const r of rules) expect(ThresholdRuleSchema.safeParse(r)).toMatchObject({ success: true });
+    expect(ThresholdsBodySchema.safeParse({ rules }).success).toBe(true);
+  });
+
+  it.each([
+    ['TeleKOL', ['missing-pulse-oximetry', 'missing-spirometry']],
+    ['TeleHjerte', ['missing-body-weight', 'missing-blood-pressure']],
+  ] as const)('%s expects its measurement types every 48 h', (programme, names) => {
+    const missing = PROGRAMME_DEFAULTS[programme].filter((r) => r.kind === 'missing');
+    expect(missing.map((r) => [r.rule, r.kind === 'missing' && r.afterHours, r.kind === 'missing' && r.severity])).toEqual(names.map((n) => [n, 48, 'yellow']));
+  });
+});
+
+describe('per-patient overrides', () => {
+  const override = {
+    rules: [
+      { rule: 'spo2-low', kind: 'absolute', code: '59408-5', direction: 'low', unit: '%', yellow: 88, red: 85 },
+      { rule: 'systolic-high', kind: 'absolute', code: '8480-6', direction: 'high', unit: 'mm[Hg]', yellow: 150, red: 170 },
+    ] as const,
+    effectiveFrom: '2026-11-20T09:00:00.000Z',
+    changedBy: 'nurse',
+  };
+
+  it('use the programme rules untouched when the patient has none', () => {
+    const rules = rulesInForce('TeleKOL');
+    expect(rules.map((r) => r.rule)).toEqual(TELEKOL_DEFAULTS.map((r) => r.rule));
+    expect(rules.every((r) => r.source === 'programme' && r.effectiveFrom === null)).toBe(true);
+  });
+
+  it('replace the programme rule of the same name and carry the time they took effect', () => {
+    const rules = rulesInForce('TeleKOL', { ...override, rules: [...override.rules] });
+    expect(rules.filter((r) => r.rule === 'spo2-low')).toEqual([{ ...override.rules[0], source: 'patient', effectiveFrom: '2026-11-20T09:00:00.000Z', changedBy: 'nurse' }]);
+    expect(rules.find((r) => r.rule === 'spo2-baseline-drop')?.source).toBe('programme');
+  });
+
+  it('add rules the programme does not have', () => {
+    const rules = rulesInForce('TeleKOL', { ...override, rules: [...override.rules] });
+    expect(rules.map((r) => r.rule)).toEqual([...TELEKOL_DEFAULTS.map((r) => r.rule), 'systolic-high']);
+    expect(rulesInForce('TeleHjerte').length).toBe(TELEHJERTE_DEFAULTS.length);
+  });
+});
