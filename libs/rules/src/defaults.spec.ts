@@ -1,5 +1,8 @@
 import { ThresholdRuleSchema, ThresholdsBodySchema } from '@tm/contracts';
 import { PROGRAMME_DEFAULTS, rulesInForce, TELEHJERTE_DEFAULTS, TELEKOL_DEFAULTS } from './defaults';
+import { evaluate } from './evaluate';
+import { applyFinding } from './lifecycle';
+import { day, reading } from './test-fixtures';
 
 describe('programme defaults', () => {
   it.each(Object.entries(PROGRAMME_DEFAULTS))('%s defaults pass the thresholds contract (units, yellow inside red, unique names)', (_programme, rules) => {
@@ -42,5 +45,21 @@ describe('per-patient overrides', () => {
     const rules = rulesInForce('TeleKOL', { ...override, rules: [...override.rules] });
     expect(rules.map((r) => r.rule)).toEqual([...TELEKOL_DEFAULTS.map((r) => r.rule), 'systolic-high']);
     expect(rulesInForce('TeleHjerte').length).toBe(TELEHJERTE_DEFAULTS.length);
+  });
+});
+
+describe('the threshold an alert records', () => {
+  it('is the patient\'s own rule with the time it took effect', () => {
+    const rules = rulesInForce('TeleKOL', {
+      rules: [{ rule: 'spo2-low', kind: 'absolute', code: '59408-5', direction: 'low', unit: '%', yellow: 88, red: 85 }],
+      effectiveFrom: '2026-11-20T09:00:00.000Z',
+      changedBy: 'nurse',
+    });
+    const [finding] = evaluate(rules, [reading('m1', '59408-5', 87, day(30))], []);
+    expect(finding?.severity).toBe('yellow');
+    expect(applyFinding(null, finding!, day(30))).toMatchObject({
+      type: 'create',
+      alert: { threshold: { rule: 'spo2-low', yellow: 88, red: 85, source: 'patient', effectiveFrom: '2026-11-20T09:00:00.000Z', changedBy: 'nurse' } },
+    });
   });
 });
