@@ -1,10 +1,10 @@
 import { GatewayStatus } from '@tm/contracts';
-import { BleError, DeviceDriver, Noble, Peripheral, scan } from '@tm/ble';
+import { BleError, DeviceDriver, DeviceSessionResult, Noble, Peripheral, scan } from '@tm/ble';
 import { deviceClockOffsetMs, formatInstant } from './clock';
 import type { DeviceBinding, GatewayConfig } from './config';
 import type { Logger } from './log';
 import { toMeasurement } from './measurement';
-import { Outbox } from './outbox';
+import { AddOutcome, Outbox } from './outbox';
 import { Backoff, Publisher } from './publisher';
 
 export interface GatewayOptions {
@@ -131,31 +131,38 @@ export class Gateway {
         logger.info({ deviceId: session.deviceId, address, profile: driver.profile }, 'device is not bound to this gateway; its readings are ignored');
         return true;
       }
-      const clockOffsetMs = deviceClockOffsetMs(session.deviceClock, startedAt, config.timeZone);
-      const measurements = [];
-      for (const reading of session.readings) {
-        const r = toMeasurement(reading, { binding, timeZone: config.timeZone, receivedAt: startedAt, clockOffsetMs });
-        if (r.ok) measurements.push(r.measurement);
-        else logger.warn({ deviceId: reading.deviceId, reason: r.reason }, 'reading not forwarded');
-      }
-      const outcomes = measurements.length > 0 && this.outbox ? await this.outbox.addMany(measurements) : [];
-      this.devices.set(session.deviceId, {
-        deviceId: session.deviceId,
-        deviceModel: session.deviceModel,
-        ...(session.battery !== undefined ? { battery: session.battery } : {}),
-        lastSeen: formatInstant(this.now.getTime(), config.timeZone),
-      });
-      this.sessions++;
-      logger.info(
-        { deviceId: session.deviceId, profile: driver.profile, readings: session.readings.length, queued: outcomes.filter((o) => o === 'stored').length, clockOffsetMs },
-        'device session done',
-      );
-      this.publisher?.publishStatus();
+      await this.recordSession(session, binding, startedAt);
     } catch (e) {
       const code = e instanceof BleError ? e.code : 'UNEXPECTED';
       logger.warn({ address, profile: driver.profile, code, error: (e as Error).message }, 'device session failed; it will be tried again');
     }
     return true;
+  }
+
+  /** What a device session yielded -> measurements in the outbox, and the device's battery and last contact for the status. */
+  async recordSession(session: DeviceSessionResult, binding: DeviceBinding, startedAt: Date): Promise<AddOutcome[]> {
+    const { config, logger } = this.options;
+    const clockOffsetMs = deviceClockOffsetMs(session.deviceClock, startedAt, config.timeZone);
+    const measurements = [];
+    for (const reading of session.readings) {
+      const r = toMeasurement(reading, { binding, timeZone: config.timeZone, receivedAt: startedAt, clockOffsetMs });
+      if (r.ok) measurements.push(r.measurement);
+      else logger.warn({ deviceId: reading.deviceId, reason: r.reason }, 'reading not forwarded');
+    }
+    const outcomes = measurements.length > 0 && this.outbox ? await this.outbox.addMany(measurements) : [];
+    this.devices.set(session.deviceId, {
+      deviceId: session.deviceId,
+      deviceModel: session.deviceModel,
+      ...(session.battery !== undefined ? { battery: session.battery } : {}),
+      lastSeen: formatInstant(this.now.getTime(), config.timeZone),
+    });
+    this.sessions++;
+    logger.info(
+      { deviceId: session.deviceId, profile: binding.profile, readings: session.readings.length, queued: outcomes.filter((o) => o === 'stored').length, clockOffsetMs },
+      'device session done',
+    );
+    this.publisher?.publishStatus();
+    return outcomes;
   }
 
   private pause(ms: number): Promise<void> {
