@@ -21,12 +21,26 @@ export interface ProfileSessionSpec {
    * Turns the values received in the session into readings; by default one reading per value.
    * Continuous oximetry uses it to keep one stable reading instead of a sample per second.
    */
-  summarize?: (received: Array<{ characteristicUuid: string; reading: DeviceReading }>) => DeviceReading[];
+  summarize?: (received: ReceivedReading[]) => DeviceReading[];
+  /**
+   * Characteristics that stream samples (continuous oximetry): equal samples are not repeats.
+   * On the others, the same bytes twice in one session are the same record (indicated on
+   * connection, then again in the RACP download).
+   */
+  streamUuids?: string[];
+  /** Stops listening as soon as what was received is enough (a stable stretch of a stream). */
+  enough?: (received: ReceivedReading[]) => boolean;
+}
+
+export interface ReceivedReading {
+  characteristicUuid: string;
+  reading: DeviceReading;
 }
 
 export type ProfileSessionOptions = ReadSessionOptions;
 
 const DEFAULT_LISTEN_MS = 1500;
+const DEFAULT_MAX_LISTEN_MS = 90_000;
 
 /**
  * One standard session: device information and battery, the device clock (read, then set),
@@ -40,11 +54,12 @@ export function readProfileSession(peripheral: Peripheral, options: ProfileSessi
     const battery = await session.readBattery();
     const deviceClock = await session.readCurrentTime();
 
-    const received: Array<{ characteristicUuid: string; reading: DeviceReading }> = [];
+    const received: ReceivedReading[] = [];
     const undecodable: UndecodableValue[] = [];
-    // A time-stamped value seen twice in one session (indicated on connect, then again in the
-    // RACP download) is one reading.
     const seen = new Set<string>();
+    const streams = new Set((spec.streamUuids ?? []).map(normalizeUuid));
+    const enough = spec.enough ?? (() => false);
+    let closed = false;
     let lastValueAt = Date.now();
     const present = spec.measurementUuids.map(normalizeUuid).filter((u) => session.has(u));
     const stops: Array<() => void> = [];
@@ -52,12 +67,15 @@ export function readProfileSession(peripheral: Peripheral, options: ProfileSessi
       for (const uuid of present)
         stops.push(
           await session.subscribe(uuid, (data) => {
+            if (closed) return;
             lastValueAt = Date.now();
             try {
               const { recordSequence, ...decoded } = spec.decode(uuid, data);
               const key = `${uuid}:${Buffer.from(data).toString('hex')}`;
-              if ((decoded.deviceTime !== null || recordSequence !== undefined) && seen.has(key)) return;
-              seen.add(key);
+              if (!streams.has(uuid)) {
+                if (seen.has(key)) return;
+                seen.add(key);
+              }
               received.push({
                 characteristicUuid: uuid,
                 reading: {
@@ -68,6 +86,8 @@ export function readProfileSession(peripheral: Peripheral, options: ProfileSessi
                   ...(recordSequence !== undefined && { recordSequence }),
                 },
               });
+              // Decided here, not in the listening loop, so samples after the stable stretch are never mixed in.
+              if (enough(received)) closed = true;
             } catch (error) {
               undecodable.push({ characteristicUuid: uuid, hex: Buffer.from(data).toString('hex'), reason: error instanceof Error ? error.message : String(error) });
             }
@@ -76,7 +96,7 @@ export function readProfileSession(peripheral: Peripheral, options: ProfileSessi
       if (options.clockWrite) await session.writeClock(options.now(), options.timeZone);
       if (spec.racp && session.has('2a52')) await session.racpReportAll(present);
       lastValueAt = Date.now();
-      await listenUntilIdle(session, () => lastValueAt, options.listenMs ?? DEFAULT_LISTEN_MS);
+      await listenUntilIdle(session, () => lastValueAt, options.listenMs ?? DEFAULT_LISTEN_MS, options.maxListenMs ?? DEFAULT_MAX_LISTEN_MS, () => closed);
     } finally {
       for (const stop of stops) stop();
     }
@@ -92,11 +112,15 @@ export function readProfileSession(peripheral: Peripheral, options: ProfileSessi
   });
 }
 
-/** Waits until no value has arrived for `idleMs` (or the link drops, which ends the session early). */
-async function listenUntilIdle(session: GattSession, lastValueAt: () => number, idleMs: number): Promise<void> {
+/**
+ * Waits until no value has arrived for `idleMs`, what arrived is enough, `maxMs` have passed
+ * (a stream that never stops), or the device ended the link.
+ */
+async function listenUntilIdle(session: GattSession, lastValueAt: () => number, idleMs: number, maxMs: number, enough: () => boolean): Promise<void> {
+  const deadline = Date.now() + maxMs;
   for (;;) {
-    const wait = lastValueAt() + idleMs - Date.now();
-    if (wait <= 0 || session.peripheral.state !== 'connected') return;
+    const wait = Math.min(lastValueAt() + idleMs, deadline) - Date.now();
+    if (wait <= 0 || enough() || session.peripheral.state !== 'connected') return;
     await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 50)));
   }
 }

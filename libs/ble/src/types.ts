@@ -38,6 +38,8 @@ export interface ReadSessionOptions {
   clockWrite: boolean;
   /** After the download, how long to keep listening for a reading being taken (idle window). */
   listenMs?: number;
+  /** Upper bound on that listening, for a device that streams while the finger stays in. */
+  maxListenMs?: number;
   /** The gateway's IANA time zone, for the clock written into the device (default: the process's). */
   timeZone?: string;
 }
