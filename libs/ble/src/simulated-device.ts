@@ -30,7 +30,7 @@ export interface SimulatedDeviceOptions<R> {
   extraCharacteristics?: VirtualCharacteristic[];
   /** Vendor services beside the standard one. */
   extraServices?: VirtualService[];
-  /** Serves its memory through RACP (0x2A52). */
+  /** Serves its memory through RACP (0x2A52); without, `stored` is indicated at the next connection. */
   racp: boolean;
   /** Where the gateway sets the clock: Current Time (0x2A2B) or the profile's Date Time (0x2A08, A&D). */
   clockCharacteristic: '2a2b' | '2a08' | null;
@@ -62,7 +62,9 @@ export class SimulatedHealthDevice<R> {
 
   constructor(private readonly options: SimulatedDeviceOptions<R>) {
     this.now = options.now ?? (() => new Date());
-    this.memory = [...options.stored];
+    // Without RACP a device indicates what it holds at the next connection and then forgets it.
+    this.memory = options.racp ? [...options.stored] : [];
+    this.unsent.push(...(options.racp ? [] : options.stored));
     this.battery = options.battery;
     this.clockBase = options.clock === null ? null : { local: options.clock, at: this.now().getTime() };
     this.peripheral = new VirtualPeripheral({
