@@ -1,0 +1,15 @@
+export { GatewayConfigSchema, GatewayConfigError, parseGatewayConfig, loadGatewayConfig, DEVICE_PROFILES } from './config';
+export type { GatewayConfig, GatewayConfigInput, DeviceBinding, DeviceProfileName } from './config';
+export { measurementId } from './ids';
+export type { ReadingIdentity } from './ids';
+export { resolveMeasuredAt, localToInstant, formatInstant, deviceClockOffsetMs } from './clock';
+export type { ResolvedTime, ClockInput } from './clock';
+export { Outbox } from './outbox';
+export type { OutboxOptions, AddOutcome } from './outbox';
+export { Publisher, PRODUCTION_BACKOFF } from './publisher';
+export type { PublisherOptions, Backoff } from './publisher';
+export { toMeasurement, patientFor } from './measurement';
+export { Gateway } from './gateway';
+export type { GatewayOptions } from './gateway';
+export { runSimulatedHomes, demoHome } from './simulate/homes';
+export type { SimulatedHomesOptions } from './simulate/homes';
