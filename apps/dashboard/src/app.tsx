@@ -1,0 +1,249 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { LoginResponseSchema, type LoginResponse } from '@tm/contracts';
+import { ApiError, createApi } from './api';
+import { AdminPage } from './admin';
+import { AlertsPage } from './alerts';
+import { BoardPage } from './board-page';
+import { Field } from './components';
+import { SessionContext, translator, useSession, type Session } from './context';
+import { isLanguage, LANGUAGES, type Language } from './i18n';
+import { connectLive, type LiveEvent, type LiveStatus } from './live';
+import { PatientPage } from './patient-page';
+import { href, parseRoute, type Route } from './routes';
+
+const SESSION_KEY = 'tm.session';
+const LANGUAGE_KEY = 'tm.language';
+
+function storedSession(): LoginResponse | null {
+  try {
+    const parsed = LoginResponseSchema.safeParse(JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null'));
+    return parsed.success && Date.parse(parsed.data.expiresAt) > Date.now() ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function useHashRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const onChange = (): void => setRoute(parseRoute(location.hash));
+    addEventListener('hashchange', onChange);
+    return () => removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}
+
+function LanguageSwitch({ language, onChange, label }: { language: Language; onChange: (l: Language) => void; label: string }) {
+  return (
+    <Field label={label}>
+      {(id) => (
+        <select id={id} value={language} onChange={(e) => isLanguage(e.target.value) && onChange(e.target.value)}>
+          {LANGUAGES.map((l) => (
+            <option key={l} value={l} lang={l}>
+              {l === 'da' ? 'Dansk' : 'English'}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+function LoginPage({ language, onLogin, expired }: { language: Language; onLogin: (s: LoginResponse) => void; expired: boolean }) {
+  const t = translator(language);
+  const [error, setError] = useState<string | null>(expired ? t('login.expired') : null);
+  const [busy, setBusy] = useState(false);
+  const submit = (e: FormEvent<HTMLFormElement>): void => {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    setBusy(true);
+    createApi(null, () => undefined)
+      .send('POST', '/api/auth/login', { username: String(data.get('username') ?? ''), password: String(data.get('password') ?? '') }, LoginResponseSchema)
+      .then(onLogin, (err: unknown) => {
+        setBusy(false);
+        setError(err instanceof ApiError && (err.status === 401 || err.status === 400) ? t('login.failed') : err instanceof Error ? err.message : String(err));
+      });
+  };
+  return (
+    <form className="login" onSubmit={submit} aria-labelledby="login-heading">
+      <h1 id="login-heading">{t('login.heading')}</h1>
+      <Field label={t('login.username')}>{(id) => <input id={id} name="username" autoComplete="username" required />}</Field>
+      <Field label={t('login.password')}>{(id) => <input id={id} name="password" type="password" autoComplete="current-password" required />}</Field>
+      {error !== null && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <button type="submit" disabled={busy}>
+        {t('login.submit')}
+      </button>
+    </form>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'board':
+      return <BoardPage />;
+    case 'alerts':
+      return <AlertsPage />;
+    case 'patient':
+      return <PatientPage key={route.patientId} patientId={route.patientId} />;
+    case 'admin':
+      return <AdminPage section={route.section} />;
+    case 'not-found':
+      return <NotFound />;
+  }
+}
+
+function NotFound() {
+  const { t } = useSession();
+  return (
+    <>
+      <h1>{t('app.notFound')}</h1>
+      <p>
+        <a href={href({ page: 'board' })}>{t('patient.back')}</a>
+      </p>
+    </>
+  );
+}
+
+export function App() {
+  const [language, setLanguage] = useState<Language>(() => {
+    const stored = localStorage.getItem(LANGUAGE_KEY);
+    return isLanguage(stored) ? stored : 'da';
+  });
+  const [login, setLogin] = useState<LoginResponse | null>(storedSession);
+  const [expired, setExpired] = useState(false);
+  const [liveStatus, setLiveStatus] = useState<LiveStatus>('connecting');
+  const listeners = useRef(new Set<(e: LiveEvent) => void>());
+  const route = useHashRoute();
+  const main = useRef<HTMLElement>(null);
+  const t = useMemo(() => translator(language), [language]);
+
+  useEffect(() => {
+    document.documentElement.lang = language;
+    document.title = translator(language)('app.title');
+    localStorage.setItem(LANGUAGE_KEY, language);
+  }, [language]);
+
+  const logout = useCallback((sessionExpired: boolean) => {
+    sessionStorage.removeItem(SESSION_KEY);
+    setExpired(sessionExpired);
+    setLogin(null);
+  }, []);
+
+  const token = login?.token ?? null;
+  useEffect(() => {
+    if (token === null) return;
+    return connectLive(token, (e) => listeners.current.forEach((l) => l(e)), setLiveStatus);
+  }, [token]);
+
+  useEffect(() => {
+    if (login === null) return;
+    const timer = setTimeout(() => logout(true), Math.max(0, Date.parse(login.expiresAt) - Date.now()));
+    return () => clearTimeout(timer);
+  }, [login, logout]);
+
+  // Moving focus to the content on navigation tells screen reader users the page changed.
+  useEffect(() => {
+    main.current?.focus();
+  }, [route]);
+
+  const subscribe = useCallback((listener: (e: LiveEvent) => void) => {
+    listeners.current.add(listener);
+    return () => {
+      listeners.current.delete(listener);
+    };
+  }, []);
+
+  const session = useMemo<Session | null>(
+    () =>
+      login === null
+        ? null
+        : { api: createApi(login.token, () => logout(true)), user: login.user, language, t, subscribe, liveStatus },
+    [login, language, t, subscribe, liveStatus, logout],
+  );
+
+  const skip = (
+    <a
+      className="skip-link"
+      href="#main"
+      onClick={(e) => {
+        e.preventDefault();
+        main.current?.focus();
+      }}
+    >
+      {t('app.skip')}
+    </a>
+  );
+
+  if (session === null) {
+    return (
+      <>
+        {skip}
+        <header className="app-header">
+          <p className="app-title">{t('app.title')}</p>
+          <LanguageSwitch language={language} onChange={setLanguage} label={t('app.language')} />
+        </header>
+        <main id="main" ref={main} tabIndex={-1}>
+          <LoginPage
+            key={language}
+            language={language}
+            expired={expired}
+            onLogin={(s) => {
+              sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
+              setExpired(false);
+              setLogin(s);
+            }}
+          />
+        </main>
+      </>
+    );
+  }
+
+  const { user } = session;
+  const current = (page: Route['page']): 'page' | undefined => (route.page === page ? 'page' : undefined);
+  return (
+    <SessionContext.Provider value={session}>
+      {skip}
+      <header className="app-header">
+        <p className="app-title">{t('app.title')}</p>
+        <nav aria-label={t('nav.main')}>
+          <ul>
+            <li>
+              <a href={href({ page: 'board' })} aria-current={current('board')}>
+                {t('nav.board')}
+              </a>
+            </li>
+            <li>
+              <a href={href({ page: 'alerts' })} aria-current={current('alerts')}>
+                {t('nav.alerts')}
+              </a>
+            </li>
+            {user.role === 'admin' && (
+              <li>
+                <a href={href({ page: 'admin', section: 'users' })} aria-current={current('admin')}>
+                  {t('nav.admin')}
+                </a>
+              </li>
+            )}
+          </ul>
+        </nav>
+        <p className={`live live-${liveStatus}`} data-testid="live-status">
+          {t(liveStatus === 'connected' ? 'app.live.connected' : 'app.live.disconnected')}
+        </p>
+        <p className="user" data-testid="signed-in-user">
+          {t('app.loggedInAs', { name: user.displayName, role: t(`role.${user.role}`) })}
+        </p>
+        <LanguageSwitch language={language} onChange={setLanguage} label={t('app.language')} />
+        <button type="button" className="secondary" onClick={() => logout(false)}>
+          {t('app.logout')}
+        </button>
+      </header>
+      <main id="main" ref={main} tabIndex={-1}>
+        <Page route={route} />
+      </main>
+    </SessionContext.Provider>
+  );
+}

@@ -1,0 +1,56 @@
+import { useId, type ReactNode } from 'react';
+import type { Severity, Triage } from '@tm/contracts';
+import { ApiError, isNotFound } from './api';
+import { useSession, type Resource } from './context';
+
+/** Triage as a word and a shape as well as a colour (WCAG 1.4.1). */
+export function TriageBadge({ triage }: { triage: Triage }) {
+  const { t } = useSession();
+  const shape = triage === 'red' ? '▲' : triage === 'yellow' ? '◆' : '●';
+  return (
+    <span className={`badge badge-${triage}`} data-testid="triage" data-triage={triage}>
+      <span aria-hidden="true">{shape} </span>
+      {t(`triage.${triage}`)}
+    </span>
+  );
+}
+
+export function SeverityBadge({ severity }: { severity: Severity }) {
+  return <TriageBadge triage={severity} />;
+}
+
+export function errorText(error: unknown, notAvailable: string): string {
+  if (isNotFound(error)) return notAvailable;
+  if (error instanceof ApiError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Loading, error (with a retry) or the content. */
+export function Loaded<T>({ resource, retry, children }: { resource: Resource<T>; retry: () => void; children: (data: T) => ReactNode }) {
+  const { t } = useSession();
+  switch (resource.status) {
+    case 'loading':
+      return <p role="status">{t('app.loading')}</p>;
+    case 'error':
+      return (
+        <div role="alert" className="error">
+          <p>{errorText(resource.error, t('app.notAvailable'))}</p>
+          <button type="button" onClick={retry}>
+            {t('app.retry')}
+          </button>
+        </div>
+      );
+    case 'ok':
+      return <>{children(resource.data)}</>;
+  }
+}
+
+export function Field({ label, children }: { label: string; children: (id: string) => ReactNode }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children(id)}
+    </div>
+  );
+}

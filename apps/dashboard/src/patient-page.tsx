@@ -1,0 +1,234 @@
+import { useState } from 'react';
+import { CODE_DEFINITIONS, isObservationCode, ObservationRowSchema, TrendBucketSchema, type Alert, type Programme, type ThresholdRule } from '@tm/contracts';
+import { z } from 'zod';
+import { isNotFound, query, type Api } from './api';
+import { AlertList, AlertListSchema } from './alerts';
+import { PatientListSchema } from './board-page';
+import { monitoringState, upsertAlert } from './board';
+import { defaultResolution, RANGES, rangeStart, type RangeKey, type Resolution } from './chart';
+import { Field, Loaded, TriageBadge } from './components';
+import { useLiveEvents, useNow, useResource, useSession } from './context';
+import { formatDateTime, formatNumber } from './i18n';
+import { href } from './routes';
+import { duration, timeAgo } from './time';
+import { ThresholdEditor } from './thresholds';
+import { TrendChart, type SeriesPoint } from './trend-chart';
+
+/** The measures charted for each programme, in the order a clinician reads them. */
+const PROGRAMME_MEASURES: Record<Programme, string[]> = {
+  TeleKOL: ['59408-5', '8867-4', '20150-9', '19935-6'],
+  TeleHjerte: ['29463-7', '8480-6', '8462-4', '8867-4'],
+};
+
+/** Device and gateway status as ingestion reports it (not yet in @tm/contracts). */
+const DeviceStatusSchema = z.object({
+  deviceId: z.string(),
+  deviceModel: z.string().nullish(),
+  gatewayId: z.string().nullish(),
+  battery: z.number().nullish(),
+  lastSeen: z.string().nullish(),
+  gatewayState: z.enum(['online', 'offline']).nullish(),
+});
+const DeviceListSchema = z.array(DeviceStatusSchema);
+
+async function loadSeries(api: Api, patientId: string, code: string, resolution: Resolution, from: Date, to: Date): Promise<SeriesPoint[]> {
+  const base = `/api/patients/${encodeURIComponent(patientId)}`;
+  const window = { code, from: from.toISOString(), to: to.toISOString() };
+  if (resolution === 'raw') {
+    const rows = await api.get(`${base}/observations${query(window)}`, z.array(ObservationRowSchema));
+    return rows.map((r) => ({ at: r.measuredAt, value: r.value, min: r.value, max: r.value, count: 1 }));
+  }
+  const buckets = await api.get(`${base}/trends${query({ ...window, bucket: resolution })}`, z.array(TrendBucketSchema));
+  return buckets.map((b) => ({ at: b.bucket, value: b.avg, min: b.min, max: b.max, count: b.count }));
+}
+
+function Trends({ patientId, programme, rules }: { patientId: string; programme: Programme; rules: readonly ThresholdRule[] }) {
+  const { api, t } = useSession();
+  const [range, setRange] = useState<RangeKey>('1m');
+  const [resolution, setResolution] = useState<Resolution>(defaultResolution('1m'));
+  const [tick, setTick] = useState(0);
+  const codes = PROGRAMME_MEASURES[programme];
+  const [series, reload] = useResource(async () => {
+    const to = new Date();
+    const from = rangeStart(range, to);
+    const all = await Promise.all(codes.map((code) => loadSeries(api, patientId, code, resolution, from, to)));
+    return { from, to, all };
+  }, [api, patientId, range, resolution, codes, tick]);
+  // New readings for this patient refresh the charts.
+  useLiveEvents((e) => e.type === 'observation' && e.event.patientId === patientId && setTick((n) => n + 1));
+  const ranges = Object.keys(RANGES) as RangeKey[];
+  const resolutions: Resolution[] = ['raw', '1h', '1d', '1w'];
+  return (
+    <>
+      <div className="toolbar">
+        <Field label={t('trend.range')}>
+          {(id) => (
+            <select
+              id={id}
+              value={range}
+              onChange={(e) => {
+                const next = ranges.find((r) => r === e.target.value) ?? '1m';
+                setRange(next);
+                setResolution(defaultResolution(next));
+              }}
+            >
+              {ranges.map((r) => (
+                <option key={r} value={r}>
+                  {t(`trend.range.${r}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('trend.resolution')}>
+          {(id) => (
+            <select id={id} value={resolution} onChange={(e) => setResolution(resolutions.find((r) => r === e.target.value) ?? '1d')}>
+              {resolutions.map((r) => (
+                <option key={r} value={r}>
+                  {t(`trend.resolution.${r}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <Loaded resource={series} retry={reload}>
+        {({ from, to, all }) => (
+          <div className="trends">
+            {codes.map((code, i) => (
+              <TrendChart
+                key={code}
+                code={code}
+                unit={isObservationCode(code) ? CODE_DEFINITIONS[code].unit : ''}
+                points={all[i] ?? []}
+                from={from}
+                to={to}
+                rules={rules}
+                bucketed={resolution !== 'raw'}
+              />
+            ))}
+          </div>
+        )}
+      </Loaded>
+    </>
+  );
+}
+
+function Devices({ patientId }: { patientId: string }) {
+  const { api, t, language } = useSession();
+  const now = useNow();
+  const [devices, reload] = useResource(async () => {
+    try {
+      return await api.get(`/api/patients/${encodeURIComponent(patientId)}/devices`, DeviceListSchema);
+    } catch (e) {
+      if (isNotFound(e)) return [];
+      throw e;
+    }
+  }, [api, patientId]);
+  return (
+    <Loaded resource={devices} retry={reload}>
+      {(list) =>
+        list.length === 0 ? (
+          <p>{t('device.none')}</p>
+        ) : (
+          <table className="data-table" data-testid="devices">
+            <caption className="visually-hidden">{t('patient.devices')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('device.device')}</th>
+                <th scope="col">{t('device.model')}</th>
+                <th scope="col">{t('device.battery')}</th>
+                <th scope="col">{t('device.lastSeen')}</th>
+                <th scope="col">{t('device.gateway')}</th>
+                <th scope="col">{t('device.gatewayState')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((d) => (
+                <tr key={d.deviceId}>
+                  <td>{d.deviceId}</td>
+                  <td>{d.deviceModel ?? '–'}</td>
+                  <td className={d.battery != null && d.battery < 20 ? 'warn' : undefined}>{d.battery == null ? '–' : `${formatNumber(language, d.battery)} %`}</td>
+                  <td>{d.lastSeen == null ? '–' : <time dateTime={d.lastSeen}>{timeAgo(language, d.lastSeen, now)}</time>}</td>
+                  <td>{d.gatewayId ?? '–'}</td>
+                  <td>
+                    {d.gatewayState == null ? '–' : <span className={`flag flag-${d.gatewayState}`}>{t(d.gatewayState === 'online' ? 'device.online' : 'device.offline')}</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )
+      }
+    </Loaded>
+  );
+}
+
+function PatientAlerts({ patientId }: { patientId: string }) {
+  const { api } = useSession();
+  const [alerts, reload, update] = useResource(() => api.get(`/api/alerts${query({ patientId })}`, AlertListSchema), [api, patientId]);
+  const onChanged = (a: Alert): void => update((list) => upsertAlert(list, a));
+  useLiveEvents((e) => e.type === 'alert' && e.event.patientId === patientId && onChanged(e.event));
+  return (
+    <Loaded resource={alerts} retry={reload}>
+      {(list) => <AlertList alerts={list} onChanged={onChanged} showPatient={false} />}
+    </Loaded>
+  );
+}
+
+export function PatientPage({ patientId }: { patientId: string }) {
+  const { api, t, language } = useSession();
+  const now = useNow();
+  const [patients, reload] = useResource(() => api.get('/api/patients', PatientListSchema), [api]);
+  const [rules, setRules] = useState<ThresholdRule[]>([]);
+  return (
+    <>
+      <p>
+        <a href={href({ page: 'board' })}>← {t('patient.back')}</a>
+      </p>
+      <Loaded resource={patients} retry={reload}>
+        {(list) => {
+          const patient = list.find((p) => p.id === patientId);
+          if (patient === undefined)
+            return (
+              <>
+                <h1>{t('patient.heading', { id: patientId })}</h1>
+                <p role="alert">{t('patient.unknown')}</p>
+              </>
+            );
+          const state = monitoringState(patient, now);
+          return (
+            <>
+              <h1>
+                {t('patient.heading', { id: patient.id })} <span className="subtle">{patient.displayName}</span>
+              </h1>
+              <p className="patient-facts">
+                <TriageBadge triage={patient.triage} /> {patient.triageReason ?? ''} · {t('patient.programme')}: {patient.programme}
+                {patient.lastMeasurementAt !== null && ` · ${t('board.lastMeasurement')}: ${timeAgo(language, patient.lastMeasurementAt, now)}`}
+                {state.kind === 'paused' && <span className="flag flag-paused">{t('board.paused', { date: formatDateTime(language, state.until) })}</span>}
+                {state.kind === 'stale' && <span className="flag flag-stale">{t('board.stale', { ago: duration(language, state.silentForMs) })}</span>}
+              </p>
+              <section aria-labelledby="alerts-heading">
+                <h2 id="alerts-heading">{t('patient.alerts')}</h2>
+                <PatientAlerts patientId={patient.id} />
+              </section>
+              <section aria-labelledby="trends-heading">
+                <h2 id="trends-heading">{t('patient.trends')}</h2>
+                <Trends patientId={patient.id} programme={patient.programme} rules={rules} />
+              </section>
+              <section aria-labelledby="devices-heading">
+                <h2 id="devices-heading">{t('patient.devices')}</h2>
+                <Devices patientId={patient.id} />
+              </section>
+              <section aria-labelledby="thresholds-heading">
+                <h2 id="thresholds-heading">{t('patient.thresholds')}</h2>
+                <ThresholdEditor patientId={patient.id} onRules={setRules} />
+              </section>
+            </>
+          );
+        }}
+      </Loaded>
+    </>
+  );
+}
+

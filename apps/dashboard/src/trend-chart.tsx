@@ -1,0 +1,151 @@
+import type { ThresholdRule } from '@tm/contracts';
+import { linearScale, niceTicks, thresholdBands, thresholdLimits, valueDomain } from './chart';
+import { useSession } from './context';
+import { formatDateTime, formatNumber, measureName, unitText } from './i18n';
+
+/** One point of a series: a raw reading (min = max = value) or a bucket (value = average). */
+export interface SeriesPoint {
+  at: string;
+  value: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+const WIDTH = 640;
+const HEIGHT = 220;
+const MARGIN = { top: 10, right: 12, bottom: 28, left: 48 };
+
+interface Props {
+  code: string;
+  unit: string;
+  points: readonly SeriesPoint[];
+  from: Date;
+  to: Date;
+  rules: readonly ThresholdRule[];
+  bucketed: boolean;
+}
+
+/** A small SVG trend with the patient's limits as bands, and the same data as a table. */
+export function TrendChart({ code, unit, points, from, to, rules, bucketed }: Props) {
+  const { t, language } = useSession();
+  const name = measureName(language, code);
+  const headingId = `trend-${code}`;
+  const unitLabel = unitText(unit);
+  const fmt = (v: number): string => formatNumber(language, v);
+
+  const domain = valueDomain(
+    points.flatMap((p) => [p.min, p.max]),
+    thresholdLimits(rules, code),
+  );
+  const x = linearScale([from.getTime(), to.getTime()], [MARGIN.left, WIDTH - MARGIN.right]);
+  const y = linearScale(domain, [HEIGHT - MARGIN.bottom, MARGIN.top]);
+  const bands = thresholdBands(rules, code, domain);
+  const yTicks = niceTicks(domain[0], domain[1], 5);
+  const xTicks = [0, 1, 2, 3].map((i) => new Date(from.getTime() + ((to.getTime() - from.getTime()) * i) / 3));
+  const sorted = [...points].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const line = sorted.map((p) => `${x(Date.parse(p.at)).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
+  const values = points.map((p) => p.value);
+  const summary =
+    points.length === 0
+      ? `${name}: ${t('trend.noData')}`
+      : t('trend.chartSummary', {
+          name,
+          from: formatDateTime(language, from.toISOString()),
+          to: formatDateTime(language, to.toISOString()),
+          count: points.length,
+          min: fmt(Math.min(...values)),
+          max: fmt(Math.max(...values)),
+          unit: unitLabel,
+        });
+
+  return (
+    <section className="trend" aria-labelledby={headingId} data-testid={`trend-${code}`}>
+      <h3 id={headingId}>
+        {name} ({unitLabel})
+      </h3>
+      {points.length === 0 ? (
+        <p>{t('trend.noData')}</p>
+      ) : (
+        <>
+          <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={summary} className="chart">
+            {bands.map((b) => (
+              <rect
+                key={`${b.severity}-${b.from}`}
+                className={`band band-${b.severity}`}
+                x={MARGIN.left}
+                width={WIDTH - MARGIN.left - MARGIN.right}
+                y={y(b.to)}
+                height={Math.max(0, y(b.from) - y(b.to))}
+              />
+            ))}
+            {yTicks.map((v) => (
+              <g key={`y${v}`} className="tick">
+                <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(v)} y2={y(v)} className="grid" />
+                <text x={MARGIN.left - 6} y={y(v)} dy="0.32em" textAnchor="end">
+                  {fmt(v)}
+                </text>
+              </g>
+            ))}
+            {xTicks.map((d, i) => (
+              <text key={`x${i}`} className="tick" x={x(d.getTime())} y={HEIGHT - 8} textAnchor={i === 0 ? 'start' : i === 3 ? 'end' : 'middle'}>
+                {formatDateTime(language, d.toISOString())}
+              </text>
+            ))}
+            {bucketed &&
+              sorted.map((p) => (
+                <line key={`r${p.at}`} className="range" x1={x(Date.parse(p.at))} x2={x(Date.parse(p.at))} y1={y(p.min)} y2={y(p.max)} />
+              ))}
+            <polyline className="series" points={line} />
+            {sorted.map((p) => (
+              <circle key={`p${p.at}`} className="point" cx={x(Date.parse(p.at))} cy={y(p.value)} r={bucketed ? 2.5 : 3.5} />
+            ))}
+          </svg>
+          {bands.length > 0 && <p className="muted legend">{t('trend.legend')}</p>}
+          <details>
+            <summary>{t('trend.showTable')}</summary>
+            <table className="data-table">
+              <caption className="visually-hidden">{name}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('trend.time')}</th>
+                  {bucketed ? (
+                    <>
+                      <th scope="col">{t('trend.avg')}</th>
+                      <th scope="col">{t('trend.min')}</th>
+                      <th scope="col">{t('trend.max')}</th>
+                      <th scope="col">{t('trend.count')}</th>
+                    </>
+                  ) : (
+                    <th scope="col">{t('trend.value')}</th>
+                  )}
+                </tr>
+              </thead>
+              <tbody>
+                {[...sorted].reverse().map((p) => (
+                  <tr key={p.at}>
+                    <td>
+                      <time dateTime={p.at}>{formatDateTime(language, p.at)}</time>
+                    </td>
+                    {bucketed ? (
+                      <>
+                        <td>{fmt(p.value)}</td>
+                        <td>{fmt(p.min)}</td>
+                        <td>{fmt(p.max)}</td>
+                        <td>{p.count}</td>
+                      </>
+                    ) : (
+                      <td>
+                        {fmt(p.value)} {unitLabel}
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+        </>
+      )}
+    </section>
+  );
+}
