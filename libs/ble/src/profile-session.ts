@@ -13,8 +13,11 @@ export interface ProfileSessionSpec {
   defaultModel: string;
   /** Characteristics that indicate or notify readings, in subscription order. */
   measurementUuids: string[];
-  /** Decodes one value; throws a DecodeError on malformed bytes. */
-  decode(characteristicUuid: string, data: Uint8Array): DecodedRecord;
+  /**
+   * Decodes one value; null while a segmented value is incomplete; throws a DecodeError on
+   * malformed bytes. Called once per session's values in arrival order, so it may keep state.
+   */
+  decode(characteristicUuid: string, data: Uint8Array): DecodedRecord | null;
   /** Download stored records through RACP when the device has one. */
   racp: boolean;
   /**
@@ -24,7 +27,7 @@ export interface ProfileSessionSpec {
   summarize?: (received: ReceivedReading[]) => DeviceReading[];
   /**
    * Characteristics that stream samples (continuous oximetry): equal samples are not repeats.
-   * On the others, the same bytes twice in one session are the same record (indicated on
+   * On the others, the same decoded record twice in one session is one reading (indicated on
    * connection, then again in the RACP download).
    */
   streamUuids?: string[];
@@ -70,8 +73,11 @@ export function readProfileSession(peripheral: Peripheral, options: ProfileSessi
             if (closed) return;
             lastValueAt = Date.now();
             try {
-              const { recordSequence, ...decoded } = spec.decode(uuid, data);
-              const key = `${uuid}:${Buffer.from(data).toString('hex')}`;
+              const record = spec.decode(uuid, data);
+              if (record === null) return;
+              const { recordSequence, ...decoded } = record;
+              // The gateway's identity of a reading (flags aside: a re-sent record may mark itself "from storage").
+              const key = JSON.stringify([record.type, record.deviceTime, record.userId, recordSequence ?? null, record.components]);
               if (!streams.has(uuid)) {
                 if (seen.has(key)) return;
                 seen.add(key);

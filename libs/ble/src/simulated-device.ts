@@ -23,7 +23,10 @@ export interface SimulatedDeviceOptions<R> {
   serial: string;
   battery: number;
   service: string;
+  /** Where stored records go (RACP downloads) and, unless `liveUuid` is given, new readings. */
   measurementUuid: string;
+  /** A separate characteristic for readings as they are taken (GHS Live Health Observations). */
+  liveUuid?: string;
   /** 'indicate' for stored-record profiles, 'notify' for streams (continuous oximetry). */
   measurementProperty?: 'indicate' | 'notify';
   /** Further characteristics of the profile service (feature, control points ...). */
@@ -38,7 +41,8 @@ export interface SimulatedDeviceOptions<R> {
   clock: LocalDateTime | null;
   /** Real time, for the running device clock; injectable for tests. */
   now?: () => Date;
-  encode(record: R): Uint8Array;
+  /** The value(s) of one record: several when the profile segments it (GHS). */
+  encode(record: R): Uint8Array | Uint8Array[];
   /** The record stamped with the device clock at the moment it is taken. */
   stamp(record: R, deviceTime: LocalDateTime | null): R;
   stored: R[];
@@ -89,26 +93,32 @@ export class SimulatedHealthDevice<R> {
   takeReading(record: R): R {
     const stamped = this.options.stamp(record, this.deviceNow());
     if (this.options.racp) this.memory.push(stamped);
-    if (!this.peripheral.send(this.options.measurementUuid, this.options.encode(stamped))) this.unsent.push(stamped);
+    if (!this.sendRecord(this.liveUuid, stamped)) this.unsent.push(stamped);
     return stamped;
   }
 
-  /** Sends a value on the measurement characteristic without storing it (a stream sample). */
-  stream(record: R): boolean {
-    return this.peripheral.send(this.options.measurementUuid, this.options.encode(record));
+  private get liveUuid(): string {
+    return this.options.liveUuid ?? this.options.measurementUuid;
+  }
+
+  private sendRecord(uuid: string, record: R): boolean {
+    const encoded = this.options.encode(record);
+    return (Array.isArray(encoded) ? encoded : [encoded]).every((value) => this.peripheral.send(uuid, value));
   }
 
   private services(): VirtualService[] {
     const o = this.options;
     const text = (s: string) => () => new TextEncoder().encode(s);
-    const profile: VirtualCharacteristic[] = [
-      {
-        uuid: o.measurementUuid,
-        properties: [o.measurementProperty ?? 'indicate'],
-        onSubscribe: (enabled) => {
-          if (enabled) this.flushUnsent();
-        },
+    const live: VirtualCharacteristic = {
+      uuid: this.liveUuid,
+      properties: [o.measurementProperty ?? 'indicate'],
+      onSubscribe: (enabled) => {
+        if (enabled) this.flushUnsent();
       },
+    };
+    const profile: VirtualCharacteristic[] = [
+      live,
+      ...(o.liveUuid !== undefined ? [{ uuid: o.measurementUuid, properties: [o.measurementProperty ?? ('indicate' as const)] }] : []),
       ...(o.extraCharacteristics ?? []),
     ];
     if (o.racp) profile.push({ uuid: GATT.racp, properties: ['write', 'indicate'], onWrite: (data) => this.onRacp(data) });
@@ -148,7 +158,7 @@ export class SimulatedHealthDevice<R> {
   }
 
   private flushUnsent(): void {
-    for (const record of this.unsent.splice(0)) this.peripheral.send(this.options.measurementUuid, this.options.encode(record));
+    for (const record of this.unsent.splice(0)) this.sendRecord(this.liveUuid, record);
   }
 
   private onRacp(data: Uint8Array): void {
@@ -177,7 +187,7 @@ export class SimulatedHealthDevice<R> {
         reply(encodeRacpResponse(request.opCode, RacpResponseCode.success));
         return;
       case RacpOpCode.reportStoredRecords:
-        for (const record of selected) this.peripheral.send(this.options.measurementUuid, this.options.encode(record));
+        for (const record of selected) this.sendRecord(this.options.measurementUuid, record);
         reply(encodeRacpResponse(request.opCode, selected.length > 0 ? RacpResponseCode.success : RacpResponseCode.noRecordsFound));
         return;
     }
