@@ -16,3 +16,4 @@ export const decoders: Record<string, (bytes: Uint8Array) => DecodedReading> = {
 export const featureDecoders = {
   [BLOOD_PRESSURE_PROFILE.characteristics.feature]: decodeBloodPressureFeature,
 };
+export * from './driver'; export * from './simulated';

@@ -16,3 +16,4 @@ export const decoders: Record<string, (bytes: Uint8Array) => DecodedReading> = {
 export const featureDecoders = {
   [PULSE_OXIMETER_PROFILE.characteristics.features]: decodePlxFeatures,
 };
+export * from './driver'; export * from './simulated';

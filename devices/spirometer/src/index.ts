@@ -16,3 +16,4 @@ export const decoders: Record<string, (bytes: Uint8Array) => DecodedReading> = {
 export const featureDecoders = {
   [SPIROMETER_PROFILE.characteristics.healthSensorFeatures]: decodeHealthSensorFeatures,
 };
+export * from './driver'; export * from './simulated';

@@ -15,3 +15,4 @@ export const decoders: Record<string, (bytes: Uint8Array) => DecodedReading> = {
 export const featureDecoders = {
   [WEIGHT_SCALE_PROFILE.characteristics.feature]: decodeWeightScaleFeature,
 };
+export * from './driver'; export * from './simulated';

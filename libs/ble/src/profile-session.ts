@@ -55,6 +55,7 @@ export function readProfileSession(peripheral: Peripheral, options: ProfileSessi
     const info = await session.readDeviceInformation();
     const deviceModel = info.modelNumber ?? spec.defaultModel;
     const battery = await session.readBattery();
+    const deviceClockReadAt = options.now();
     const deviceClock = await session.readCurrentTime();
 
     const received: ReceivedReading[] = [];
@@ -111,7 +112,7 @@ export function readProfileSession(peripheral: Peripheral, options: ProfileSessi
       deviceId: info.deviceId,
       deviceModel,
       ...(battery !== undefined && { battery }),
-      ...(deviceClock !== undefined && { deviceClock }),
+      ...(deviceClock !== undefined && { deviceClock, deviceClockReadAt: deviceClockReadAt.toISOString() }),
       readings,
       ...(undecodable.length > 0 && { undecodable }),
     };

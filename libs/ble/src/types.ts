@@ -19,6 +19,8 @@ export interface DeviceSessionResult {
    * unset), read before the gateway set it: stored records were stamped with this clock.
    */
   deviceClock?: string | null;
+  /** The gateway's instant (ISO) when `deviceClock` was read: the offset is measured against it, not the session start. */
+  deviceClockReadAt?: string;
   readings: DeviceReading[];
   /** Values the device sent that could not be decoded: kept so nothing is dropped unseen. */
   undecodable?: UndecodableValue[];
