@@ -7,7 +7,7 @@ import { BoardPage } from './board-page';
 import { Field } from './components';
 import { SessionContext, translator, useSession, type Session } from './context';
 import { isLanguage, LANGUAGES, type Language } from './i18n';
-import { connectLive, type LiveEvent, type LiveStatus } from './live';
+import { connectLive, LAST_EVENT_KEY, type LiveEvent, type LiveStatus } from './live';
 import { PatientPage } from './patient-page';
 import { href, parseRoute, type Route } from './routes';
 
@@ -129,6 +129,9 @@ export function App() {
 
   const logout = useCallback((sessionExpired: boolean) => {
     sessionStorage.removeItem(SESSION_KEY);
+    sessionStorage.removeItem(LAST_EVENT_KEY);
+    // The next person to sign in starts on the triage list; an expired session returns to where it was.
+    if (!sessionExpired) location.hash = '#/';
     setExpired(sessionExpired);
     setLogin(null);
   }, []);

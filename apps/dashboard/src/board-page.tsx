@@ -5,7 +5,7 @@ import { acknowledgeAlert, AlertListSchema } from './alerts';
 import { actionableAlerts, greenWithNewReadings, markSeen, monitoringState, newlyRed, sortBoard, upsertAlert } from './board';
 import { Loaded, TriageBadge, errorText } from './components';
 import { canActOnAlerts, useLiveEvents, useNow, useResource, useSession } from './context';
-import { formatDateTime, formatNumber } from './i18n';
+import { formatDateTime, formatNumber, unitText } from './i18n';
 import { href } from './routes';
 import { duration, timeAgo } from './time';
 import type { Api } from './api';
@@ -51,6 +51,12 @@ function chime(): void {
     tone.stop(context.currentTime + i * 0.2 + 0.18);
   });
   setTimeout(() => void context.close(), 1000);
+}
+
+/** The unit of the value behind the triage, known from the patient's worst alert. */
+function valueUnit(pending: readonly Alert[]): string {
+  const unit = pending[0]?.unit;
+  return unit ? ` ${unitText(unit)}` : '';
 }
 
 interface Announcement {
@@ -220,17 +226,17 @@ export function BoardPage() {
                             <TriageBadge triage={p.triage} />
                           </td>
                           <td>{p.triageReason ?? '–'}</td>
-                          <td>{p.triageValue === null ? '–' : formatNumber(language, p.triageValue)}</td>
+                          <td>{p.triageValue === null ? '–' : `${formatNumber(language, p.triageValue)}${valueUnit(pending)}`}</td>
                           <td>{p.triageSince === null ? '–' : <time dateTime={p.triageSince}>{timeAgo(language, p.triageSince, now)}</time>}</td>
                           <td>
                             {p.lastMeasurementAt === null ? '–' : <time dateTime={p.lastMeasurementAt}>{timeAgo(language, p.lastMeasurementAt, now)}</time>}
                           </td>
                           <td>
-                            {escalated && <strong className="flag flag-escalated">{t('board.escalated')}</strong>}
+                            {escalated && <strong className="flag flag-escalated">{t('board.escalated')}</strong>}{' '}
                             {state.kind === 'paused' && <span className="flag flag-paused">{t('board.paused', { date: formatDateTime(language, state.until) })}</span>}
                             {state.kind === 'stale' && <span className="flag flag-stale">{t('board.stale', { ago: duration(language, state.silentForMs) })}</span>}
-                            {state.kind === 'no-data' && <span className="flag flag-stale">{t('board.noData')}</span>}
-                            {canAct && newGreens.includes(p) && <span className="flag">{t('board.newReadings')}</span>}
+                            {state.kind === 'no-data' && <span className="flag flag-stale">{t('board.noData')}</span>}{' '}
+                            {canAct && state.kind === 'active' && newGreens.includes(p) && <span className="flag">{t('board.newReadings')}</span>}
                           </td>
                           {canAct && (
                             <td>

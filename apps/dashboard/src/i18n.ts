@@ -1,3 +1,5 @@
+import type { MeasurementType } from '@tm/contracts';
+
 /** The dashboard's words in Danish (default) and English. English must cover every Danish key. */
 export const LANGUAGES = ['da', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -422,6 +424,23 @@ export function unitText(unit: string): string {
 /** At most two decimals, decimal comma in Danish. */
 export function formatNumber(language: Language, value: number): string {
   return new Intl.NumberFormat(language === 'da' ? 'da-DK' : 'en-GB', { maximumFractionDigits: 2 }).format(value);
+}
+
+export function formatDate(language: Language, iso: string): string {
+  return new Intl.DateTimeFormat(language === 'da' ? 'da-DK' : 'en-GB', { day: 'numeric', month: 'short' }).format(new Date(iso));
+}
+
+export function formatTime(language: Language, iso: string): string {
+  return new Intl.DateTimeFormat(language === 'da' ? 'da-DK' : 'en-GB', { timeStyle: 'short' }).format(new Date(iso));
+}
+
+const TYPE_NAMES: Record<Language, Record<MeasurementType, string>> = {
+  da: { blood_pressure: 'blodtryk', pulse_oximetry: 'iltmætning', body_weight: 'vægt', spirometry: 'spirometri' },
+  en: { blood_pressure: 'blood pressure', pulse_oximetry: 'pulse oximetry', body_weight: 'body weight', spirometry: 'spirometry' },
+};
+
+export function measurementTypeName(language: Language, type: MeasurementType): string {
+  return TYPE_NAMES[language][type];
 }
 
 export function formatDateTime(language: Language, iso: string): string {

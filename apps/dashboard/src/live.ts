@@ -4,7 +4,7 @@ import { AlertEventSchema, LIVE_NAMESPACE, ObservationEventSchema, type AlertEve
 export type LiveEvent = { type: 'alert'; event: AlertEvent } | { type: 'observation'; event: ObservationEvent };
 export type LiveStatus = 'connecting' | 'connected' | 'disconnected';
 
-const LAST_EVENT_KEY = 'tm.lastEventId';
+export const LAST_EVENT_KEY = 'tm.lastEventId';
 
 /**
  * Subscribes to `/live`. The last event id seen is kept (and survives a reload) and sent again on

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { CODE_DEFINITIONS, OBSERVATION_CODES, PatientThresholdsSchema, ThresholdsBodySchema, type ObservationCode, type ThresholdRule } from '@tm/contracts';
 import { Field, Loaded, errorText } from './components';
 import { useResource, useSession } from './context';
-import { formatDateTime, measureName, unitText, type Language } from './i18n';
+import { formatDateTime, measureName, measurementTypeName, unitText, type Language } from './i18n';
 
 /** Nurses and administrators change thresholds; home care sees them. */
 const canEditThresholds = (role: string): boolean => role === 'nurse' || role === 'admin';
@@ -26,7 +26,7 @@ function NumberInput({ label, value, onChange, disabled }: { label: string; valu
 }
 
 function ruleSubject(language: Language, r: ThresholdRule): string {
-  return r.kind === 'missing' ? r.type : measureName(language, r.code);
+  return r.kind === 'missing' ? measurementTypeName(language, r.type) : measureName(language, r.code);
 }
 
 function RuleRow({ rule, onChange, onRemove, disabled }: { rule: ThresholdRule; onChange: (r: ThresholdRule) => void; onRemove: () => void; disabled: boolean }) {

@@ -1,7 +1,7 @@
 import type { ThresholdRule } from '@tm/contracts';
 import { linearScale, niceTicks, thresholdBands, thresholdLimits, valueDomain } from './chart';
 import { useSession } from './context';
-import { formatDateTime, formatNumber, measureName, unitText } from './i18n';
+import { formatDate, formatDateTime, formatNumber, formatTime, measureName, unitText } from './i18n';
 
 /** One point of a series: a raw reading (min = max = value) or a bucket (value = average). */
 export interface SeriesPoint {
@@ -33,6 +33,8 @@ export function TrendChart({ code, unit, points, from, to, rules, bucketed }: Pr
   const headingId = `trend-${code}`;
   const unitLabel = unitText(unit);
   const fmt = (v: number): string => formatNumber(language, v);
+  const spanDays = (to.getTime() - from.getTime()) / 86_400_000;
+  const tickLabel = (d: Date): string => (spanDays > 2 ? formatDate(language, d.toISOString()) : formatTime(language, d.toISOString()));
 
   const domain = valueDomain(
     points.flatMap((p) => [p.min, p.max]),
@@ -89,7 +91,7 @@ export function TrendChart({ code, unit, points, from, to, rules, bucketed }: Pr
             ))}
             {xTicks.map((d, i) => (
               <text key={`x${i}`} className="tick" x={x(d.getTime())} y={HEIGHT - 8} textAnchor={i === 0 ? 'start' : i === 3 ? 'end' : 'middle'}>
-                {formatDateTime(language, d.toISOString())}
+                {tickLabel(d)}
               </text>
             ))}
             {bucketed &&
