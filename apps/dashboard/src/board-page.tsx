@@ -65,7 +65,7 @@ interface Announcement {
 }
 
 export function BoardPage() {
-  const { api, user, t, language } = useSession();
+  const { api, user, t, language, liveStatus } = useSession();
   const now = useNow();
   const [patients, reloadPatients, updatePatients] = useResource(() => api.get('/api/patients', PatientListSchema), [api]);
   const [alerts, reloadAlerts, updateAlerts] = useResource(() => loadActionableAlerts(api), [api]);
@@ -84,6 +84,16 @@ export function BoardPage() {
     refresh.current = setTimeout(reloadPatients, 250);
   };
   useEffect(() => () => clearTimeout(refresh.current), []);
+
+  // After a gap in the live connection the board is refetched, whatever the replay delivers.
+  const wasDisconnected = useRef(false);
+  useEffect(() => {
+    if (liveStatus === 'disconnected') wasDisconnected.current = true;
+    if (liveStatus !== 'connected' || !wasDisconnected.current) return;
+    wasDisconnected.current = false;
+    reloadPatients();
+    reloadAlerts();
+  }, [liveStatus, reloadPatients, reloadAlerts]);
 
   useLiveEvents((e) => {
     switch (e.type) {
