@@ -30,8 +30,9 @@ export class BleTimeoutError extends BleError {
   constructor(
     readonly step: string,
     readonly timeoutMs: number,
+    hint?: string,
   ) {
-    super('TIMEOUT', `${step} did not complete within ${timeoutMs} ms (device out of range, switched off or busy?)`);
+    super('TIMEOUT', `${step} did not complete within ${timeoutMs} ms${hint ? ` (${hint})` : ''}`);
     this.name = 'BleTimeoutError';
   }
 }

@@ -43,9 +43,9 @@ export function localDateTime(instant: Date, timeZone?: string): LocalDateTime {
 }
 
 /** Rejects with a BleTimeoutError naming the step when `promise` has not settled within `ms`. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, step: string): Promise<T> {
+export function withTimeout<T>(promise: Promise<T>, ms: number, step: string, hint?: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new BleTimeoutError(step, ms)), ms);
+    const timer = setTimeout(() => reject(new BleTimeoutError(step, ms, hint)), ms);
     promise.then(
       (value) => {
         clearTimeout(timer);
@@ -74,6 +74,7 @@ export async function waitPoweredOn(noble: Noble, timeoutMs: number): Promise<vo
     }),
     timeoutMs,
     'Bluetooth adapter power-on',
+    'is the adapter up? `hciconfig`',
   );
 }
 
@@ -161,7 +162,7 @@ export class GattSession {
 
   async connect(): Promise<void> {
     try {
-      await withTimeout(this.peripheral.connectAsync(), this.timeoutMs, `connect to ${this.label}`);
+      await withTimeout(this.peripheral.connectAsync(), this.timeoutMs, `connect to ${this.label}`, 'out of range, switched off or asleep?');
     } catch (error) {
       // Leaves noble's pending LE connection so the next session can try again.
       if (this.peripheral.state === 'connecting') this.peripheral.cancelConnect();

@@ -1,5 +1,6 @@
 import { parseRacpResponse, racpReportRecordsFromSequence } from '@tm/ieee11073';
 import { scan, withGattSession } from './gatt';
+import { readProfileSession } from './profile-session';
 import { SimulatedHealthDevice } from './simulated-device';
 import { createVirtualRadio } from './virtual-radio';
 
@@ -59,5 +60,23 @@ describe('simulated health device', () => {
     expect(before).toBe('2026-11-23T06:00:00');
     expect(device.deviceNow()).toBe('2026-11-23T07:01:30');
     expect(device.clockWrites).toBe(1);
+  });
+
+  it('ends a session early, with what it read, when the device hangs up after sending (A&D habit)', async () => {
+    const device = counterDevice([]);
+    device.takeReading(7);
+    const { noble } = createVirtualRadio([device.peripheral]);
+    const [peripheral] = await scan(noble, { serviceUuids: ['1810'], durationMs: 200, until: () => true });
+    setTimeout(() => device.peripheral.disconnect(), 50);
+    const started = Date.now();
+    const result = await readProfileSession(peripheral!, { timeoutMs: 300, now: () => new Date(), clockWrite: false, listenMs: 10_000 }, {
+      defaultModel: 'Counter',
+      measurementUuids: ['2a35'],
+      decode: (_uuid, data) => ({ type: 'body_weight', components: [{ code: '29463-7', value: data[0]!, unit: 'kg' }], deviceTime: null, userId: null, flags: {} }),
+      racp: false,
+    });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(result.readings.map((r) => r.components[0]?.value)).toEqual([7]);
+    expect(result.deviceId).toBe('11:22:33:44:55:66');
   });
 });
