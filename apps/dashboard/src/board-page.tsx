@@ -246,6 +246,7 @@ export function BoardPage() {
                             {state.kind === 'paused' && <span className="flag flag-paused">{t('board.paused', { date: formatDateTime(language, state.until) })}</span>}
                             {state.kind === 'stale' && <span className="flag flag-stale">{t('board.stale', { ago: duration(language, state.silentForMs) })}</span>}
                             {state.kind === 'no-data' && <span className="flag flag-stale">{t('board.noData')}</span>}{' '}
+                            {pending.length > 0 && worstOpen === undefined && <span className="flag">{t('alert.status.acknowledged')}</span>}{' '}
                             {canAct && state.kind === 'active' && newGreens.includes(p) && <span className="flag">{t('board.newReadings')}</span>}
                           </td>
                           {canAct && (
