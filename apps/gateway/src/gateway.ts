@@ -19,6 +19,8 @@ export interface GatewayOptions {
   scanMs?: number;
   /** A device just read is left alone this long before it is read again. */
   revisitMs?: number;
+  /** After the stored records, how long a session listens for a reading being taken. */
+  listenMs?: number;
   backoff?: Backoff;
   reconnectPeriodMs?: number;
 }
@@ -125,7 +127,13 @@ export class Gateway {
 
     const startedAt = this.now;
     try {
-      const session = await driver.readSession(peripheral, { timeoutMs: config.sessionTimeoutMs, now: () => this.now, clockWrite: true });
+      const session = await driver.readSession(peripheral, {
+        timeoutMs: config.sessionTimeoutMs,
+        now: () => this.now,
+        clockWrite: true,
+        timeZone: config.timeZone,
+        ...(this.options.listenMs !== undefined && { listenMs: this.options.listenMs }),
+      });
       const binding = byAddress ?? bySerial.find((b) => b.deviceId === session.deviceId);
       if (!binding) {
         logger.info({ deviceId: session.deviceId, address, profile: driver.profile }, 'device is not bound to this gateway; its readings are ignored');
@@ -142,7 +150,10 @@ export class Gateway {
   /** What a device session yielded -> measurements in the outbox, and the device's battery and last contact for the status. */
   async recordSession(session: DeviceSessionResult, binding: DeviceBinding, startedAt: Date): Promise<AddOutcome[]> {
     const { config, logger } = this.options;
-    const clockOffsetMs = deviceClockOffsetMs(session.deviceClock, startedAt, config.timeZone);
+    const clockReadAt = session.deviceClockReadAt ? new Date(session.deviceClockReadAt) : startedAt;
+    const clockOffsetMs = deviceClockOffsetMs(session.deviceClock, clockReadAt, config.timeZone);
+    for (const u of session.undecodable ?? [])
+      logger.warn({ deviceId: session.deviceId, characteristic: u.characteristicUuid, hex: u.hex, reason: u.reason }, 'a value from the device could not be decoded and is not forwarded');
     const measurements = [];
     for (const reading of session.readings) {
       const r = toMeasurement(reading, { binding, timeZone: config.timeZone, receivedAt: startedAt, clockOffsetMs });
@@ -158,7 +169,7 @@ export class Gateway {
     });
     this.sessions++;
     logger.info(
-      { deviceId: session.deviceId, profile: binding.profile, readings: session.readings.length, queued: outcomes.filter((o) => o === 'stored').length, clockOffsetMs },
+      { deviceId: session.deviceId, profile: binding.profile, readings: session.readings.length, new: outcomes.filter((o) => o === 'stored').length, clockOffsetMs },
       'device session done',
     );
     this.publisher?.publishStatus();

@@ -35,6 +35,14 @@ describe('durable outbox', () => {
     expect((await open(dir)).pendingIds()).toEqual([weighing(1).id]);
   });
 
+  it('does not queue again a reading already delivered when the device serves its memory again', async () => {
+    const outbox = await open(tempDir());
+    await outbox.add(weighing(1));
+    await outbox.applyReceipt({ ids: [weighing(1).id], rejected: [] });
+    expect(await outbox.add(weighing(1))).toBe('already-delivered');
+    expect(outbox.size).toBe(0);
+  });
+
   it('moves rejected readings to rejected/ with the reason and does not send them again', async () => {
     const dir = tempDir();
     const outbox = await open(dir);

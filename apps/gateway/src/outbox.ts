@@ -12,7 +12,10 @@ export interface OutboxOptions {
   logger: Logger;
 }
 
-export type AddOutcome = 'stored' | 'already-queued' | 'refused-full';
+export type AddOutcome = 'stored' | 'already-queued' | 'already-delivered' | 'refused-full';
+
+/** Receipted ids remembered, so devices that serve their whole memory at every connection are not re-sent each time. */
+const DELIVERED_MEMORY = 20_000;
 
 interface Entry {
   bytes: number;
@@ -44,6 +47,7 @@ async function fsyncPath(path: string): Promise<void> {
  */
 export class Outbox extends EventEmitter<{ added: [count: number] }> {
   private readonly entries = new Map<string, Entry>();
+  private readonly delivered = new Set<string>();
   private totalBytes = 0;
   private readonly pendingDir: string;
   private readonly rejectedDir: string;
@@ -97,6 +101,10 @@ export class Outbox extends EventEmitter<{ added: [count: number] }> {
     for (const m of measurements) {
       if (this.entries.has(m.id) || reserved.has(m.id)) {
         outcomes.push('already-queued');
+        continue;
+      }
+      if (this.delivered.has(m.id)) {
+        outcomes.push('already-delivered');
         continue;
       }
       const queuedAt = (this.lastQueuedAt = Math.max(Date.now(), this.lastQueuedAt + 1));
@@ -161,6 +169,7 @@ export class Outbox extends EventEmitter<{ added: [count: number] }> {
     for (const id of receipt.ids) {
       if (!this.entries.has(id)) continue;
       await this.forget(id);
+      this.remember(id);
       delivered++;
     }
     if (delivered + rejected > 0) await fsyncPath(this.pendingDir);
@@ -169,6 +178,14 @@ export class Outbox extends EventEmitter<{ added: [count: number] }> {
 
   async rejectedIds(): Promise<string[]> {
     return (await readdir(this.rejectedDir)).flatMap((f) => FILE_ID.exec(f)?.[1] ?? []);
+  }
+
+  private remember(id: string): void {
+    this.delivered.add(id);
+    if (this.delivered.size > DELIVERED_MEMORY) {
+      const oldest = this.delivered.values().next().value;
+      if (oldest !== undefined) this.delivered.delete(oldest);
+    }
   }
 
   private pendingFile(id: string): string {

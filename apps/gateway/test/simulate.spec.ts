@@ -16,7 +16,7 @@ describe('simulated homes of the demo patients', () => {
     await broker.stop();
   });
 
-  it('backfill 30 days for each patient through gateway -> MQTT -> receipt, then add live readings', async () => {
+  it('backfill 30 days of device memory for each patient over the virtual radio -> MQTT -> receipt, then add live readings', async () => {
     const homes = await runSimulatedHomes({ patients: 6, brokerUrl: broker.url, intervalMs: 200, dataDir: tempDir(), backfill: true, logger: silentLogger() });
     try {
       const backfill = 6 * 2 * BACKFILL_DAYS;
@@ -32,6 +32,8 @@ describe('simulated homes of the demo patients', () => {
       expect(stored.some((m) => m.components.some((c) => c.code === '59408-5' && c.value <= 90))).toBe(true);
       const weights = stored.filter((m) => m.patientId === 'pt-006' && m.type === 'body_weight').map((m) => m.components[0]!.value);
       expect(Math.max(...weights) - Math.min(...weights)).toBeGreaterThan(2);
+      expect(stored.some((m) => m.patientId === 'pt-003' && m.type === 'pulse_oximetry' && m.timeSource === 'device-corrected')).toBe(true);
+      expect(stored.some((m) => Date.now() - Date.parse(m.measuredAt) < 60_000)).toBe(true);
       expect(JSON.parse((await broker.retained(statusTopic('demo-gw-6')))!)).toMatchObject({ state: 'online', devices: expect.arrayContaining([expect.objectContaining({ deviceModel: 'A&D UC-352BLE' })]) });
     } finally {
       await homes.stop();

@@ -1,33 +1,40 @@
 import { join } from 'node:path';
-import type { DeviceReading, DeviceSessionResult } from '@tm/ble';
-import { createVirtualNoble } from '@tm/ble';
-import { localToInstant } from '../clock';
+import { createVirtualNoble, localDateTime, type SimulatedHealthDevice } from '@tm/ble';
+import { simulatedBloodPressureMonitor, type BloodPressureRecord } from '@tm/device-blood-pressure';
+import { simulatedPulseOximeter, type SpotCheckRecord } from '@tm/device-pulse-oximeter';
+import { simulatedSpirometer, type SpirometryRecord } from '@tm/device-spirometer';
+import { simulatedWeightScale, type WeightRecord } from '@tm/device-weight-scale';
 import { DeviceBinding, parseGatewayConfig, systemTimeZone } from '../config';
+import { supportedDrivers } from '../drivers';
 import { Gateway } from '../gateway';
 import type { Logger } from '../log';
 import { copdDay, heartFailureDay } from './physiology';
 
 /**
  * The demo's simulated homes, composed in this one file: one gateway per demo patient
- * (ARCHITECTURE.md §4 seed), each with the devices of the patient's programme. Readings go the
- * real way from the device session on: Measurement conversion (id, clock) -> durable outbox ->
- * MQTT -> ingestion -> receipt. The device sessions themselves are generated here; swapping
- * in the virtual radio with the profiles' simulated peripherals only changes `session`.
+ * (ARCHITECTURE.md §4 seed), each with its own virtual radio hosting the simulated devices of
+ * the patient's programme. Everything from there on is the real path: the profile drivers on
+ * noble (clock, RACP download of the stored month, indications), Measurement conversion,
+ * durable outbox, MQTT, ingestion, receipt.
  */
 export interface SimulatedHomesOptions {
   patients: number;
   brokerUrl: string;
-  /** Live readings: one device session per home every interval. */
+  /** Live readings: in each home, one device takes a reading every interval. */
   intervalMs: number;
   dataDir: string;
-  /** First send 30 days of history, as the devices' stored records. */
+  /** The devices start with 30 days of stored records (history for the demo). */
   backfill: boolean;
   logger: Logger;
   now?: () => Date;
 }
 
 export const BACKFILL_DAYS = 30;
+/** Live readings move the patients' physiology on by a day every this many readings, so episodes (and alerts) happen during a demo. */
+export const LIVE_READINGS_PER_DAY = 8;
 const DAY = 86_400_000;
+
+type Profile = DeviceBinding['profile'];
 
 export interface DemoHome {
   n: number;
@@ -35,131 +42,134 @@ export interface DemoHome {
   secret: string;
   patientId: string;
   programme: 'TeleKOL' | 'TeleHjerte';
-  devices: Array<{ deviceId: string; deviceModel: string; profile: DeviceBinding['profile'] }>;
+  profiles: Profile[];
 }
 
 export function demoHome(n: number): DemoHome {
-  const patientId = `pt-${String(n).padStart(3, '0')}`;
   const copd = n <= 5 || n === 11;
-  const tag = String(n).padStart(4, '0');
   return {
     n,
     gatewayId: `demo-gw-${n}`,
     secret: `demo-gw-${n}-secret`,
-    patientId,
+    patientId: `pt-${String(n).padStart(3, '0')}`,
     programme: copd ? 'TeleKOL' : 'TeleHjerte',
-    devices: copd
-      ? [
-          { deviceId: `NONIN3230-${tag}`, deviceModel: 'Nonin 3230', profile: 'pulse-oximeter' },
-          { deviceId: `GHS-SPIRO-${tag}`, deviceModel: 'GHS spirometer', profile: 'spirometer' },
-        ]
-      : [
-          { deviceId: `UC352-${tag}`, deviceModel: 'A&D UC-352BLE', profile: 'weight-scale' },
-          { deviceId: `UA651-${tag}`, deviceModel: 'A&D UA-651BLE', profile: 'blood-pressure' },
-        ],
+    profiles: copd ? ['pulse-oximeter', 'spirometer'] : ['weight-scale', 'blood-pressure'],
   };
 }
 
-/** The readings a device of the home holds for one day, at the patient's usual morning time. */
-export function readingsFor(home: DemoHome, device: DemoHome['devices'][number], day: number, deviceTime: string): DeviceReading[] {
-  const base = { deviceId: device.deviceId, deviceModel: device.deviceModel, deviceAddress: '', deviceTime, userId: null, flags: {}, recordSequence: day };
-  switch (device.profile) {
+/** What a device of the home stores for one day of the patient's physiology. */
+export type DeviceRecord = SpotCheckRecord | SpirometryRecord | WeightRecord | BloodPressureRecord;
+export function recordFor(home: DemoHome, profile: Profile, day: number): DeviceRecord {
+  switch (profile) {
     case 'pulse-oximeter': {
       const r = copdDay(home.n, day);
-      return [{ ...base, type: 'pulse_oximetry', components: [{ code: '59408-5', value: r.spo2, unit: '%' }, { code: '8867-4', value: r.pulse, unit: '/min' }] }];
+      return { spo2: r.spo2, pulseRate: r.pulse };
     }
     case 'spirometer': {
       const r = copdDay(home.n, day);
-      const components = [
-        { code: '20150-9', value: r.fev1, unit: 'L' },
-        { code: '19868-9', value: r.fvc, unit: 'L' },
-        { code: '19926-5', value: Math.round((r.fev1 / r.fvc) * 100), unit: '%' },
-        { code: '19935-6', value: r.pef, unit: 'L/min' },
-      ];
-      return [{ ...base, type: 'spirometry', components }];
+      return { fev1L: r.fev1, fvcL: r.fvc, pefLPerMin: r.pef };
     }
     case 'weight-scale':
-      return [{ ...base, type: 'body_weight', components: [{ code: '29463-7', value: heartFailureDay(home.n, day).weight, unit: 'kg' }] }];
+      return { unit: 'kg', weightKg: heartFailureDay(home.n, day).weight };
     case 'blood-pressure': {
       const r = heartFailureDay(home.n, day);
-      const components = [
-        { code: '8480-6', value: r.systolic, unit: 'mm[Hg]' },
-        { code: '8462-4', value: r.diastolic, unit: 'mm[Hg]' },
-        { code: '8867-4', value: r.pulse, unit: '/min' },
-      ];
-      return [{ ...base, type: 'blood_pressure', components, userId: 1 }];
+      return { unit: 'mm[Hg]', systolic: r.systolic, diastolic: r.diastolic, meanArterial: Math.round((r.systolic + 2 * r.diastolic) / 3), pulseRate: r.pulse, userId: 1 };
     }
   }
 }
 
-const localDate = (instant: number, timeZone: string): string =>
-  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(instant));
+interface SimulatedDevice {
+  profile: Profile;
+  address: string;
+  device: SimulatedHealthDevice<DeviceRecord>;
+}
+
+const hex = (n: number): string => n.toString(16).padStart(2, '0');
+const dayNumber = (localDate: string): number => Math.floor(Date.parse(`${localDate}T00:00:00Z`) / DAY);
+
+function buildDevice(home: DemoHome, profile: Profile, k: number, stored: Array<{ day: number; timestamp: string }>, clock: string, now: () => Date): SimulatedDevice {
+  const address = `02:7e:00:00:${hex(home.n)}:${hex(k)}`;
+  const serial = `SIM-${home.gatewayId}-${k}`;
+  const common = { address, serial, clock, now, battery: 95 - ((home.n * 7 + k * 13) % 40) };
+  const records = stored.map(({ day, timestamp }) => ({ ...recordFor(home, profile, day), timestamp }));
+  // The union of the record types is what takeReading receives; each device gets its own kind.
+  const device = (() => {
+    switch (profile) {
+      case 'pulse-oximeter':
+        return simulatedPulseOximeter({ ...common, stored: records as SpotCheckRecord[] });
+      case 'spirometer':
+        return simulatedSpirometer({ ...common, stored: records as SpirometryRecord[] });
+      case 'weight-scale':
+        return simulatedWeightScale({ ...common, stored: records as WeightRecord[] });
+      case 'blood-pressure':
+        return simulatedBloodPressureMonitor({ ...common, stored: records as BloodPressureRecord[] });
+    }
+  })() as SimulatedHealthDevice<DeviceRecord>;
+  return { profile, address, device };
+}
 
 export async function runSimulatedHomes(options: SimulatedHomesOptions): Promise<{ gateways: Gateway[]; stop: () => Promise<void> }> {
   const now = options.now ?? (() => new Date());
   const timeZone = systemTimeZone();
   const homes = Array.from({ length: Math.min(options.patients, 11) }, (_, i) => demoHome(i + 1));
-  const gateways: Array<{ home: DemoHome; gateway: Gateway }> = [];
+  const start = now().getTime();
+  const history = options.backfill
+    ? Array.from({ length: BACKFILL_DAYS }, (_, i) => localDateTime(new Date(start - (BACKFILL_DAYS - i) * DAY), timeZone).slice(0, 10))
+    : [];
+  const today = dayNumber(localDateTime(new Date(start), timeZone).slice(0, 10));
+  const drivers = supportedDrivers();
+
+  const running: Array<{ home: DemoHome; gateway: Gateway; devices: SimulatedDevice[] }> = [];
   for (const home of homes) {
+    const devices = home.profiles.map((profile, k) => {
+      const minute = String(10 + ((home.n * 7 + k * 11) % 40));
+      const stored = history.map((date) => ({ day: dayNumber(date), timestamp: `${date}T07:${minute}:00` }));
+      // One home has an oximeter whose clock runs 4 minutes fast: the gateway corrects its readings.
+      const skew = home.n === 3 && k === 0 ? 4 * 60_000 : 0;
+      return buildDevice(home, profile, k, stored, localDateTime(new Date(now().getTime() + skew), timeZone), now);
+    });
     const config = parseGatewayConfig({
       gatewayId: home.gatewayId,
       secret: home.secret,
       brokerUrl: options.brokerUrl,
       dataDir: join(options.dataDir, home.gatewayId),
       timeZone,
-      devices: home.devices.map((d) => ({ deviceId: d.deviceId, profile: d.profile, patientId: home.patientId })),
+      devices: devices.map((d) => ({
+        address: d.address,
+        profile: d.profile,
+        patientId: home.patientId,
+        ...(d.profile === 'blood-pressure' && { bpUserSlots: { '1': home.patientId } }),
+      })),
     });
-    const gateway = new Gateway({ config, logger: options.logger.child({ gatewayId: home.gatewayId }), drivers: [], radio: () => createVirtualNoble([]), now });
+    const gateway = new Gateway({
+      config,
+      logger: options.logger.child({ gatewayId: home.gatewayId }),
+      drivers,
+      radio: () => createVirtualNoble(devices.map((d) => d.device.peripheral)),
+      now,
+      scanMs: 1_000,
+      revisitMs: Math.max(2_000, Math.min(options.intervalMs / 2, 30_000)),
+      listenMs: 300,
+    });
     await gateway.start();
-    gateways.push({ home, gateway });
-  }
-
-  const today = Math.floor(localToInstant(`${localDate(now().getTime(), timeZone)}T00:00:00`, 'UTC')! / DAY);
-  const session = async (home: DemoHome, gateway: Gateway, device: DemoHome['devices'][number], days: Array<{ day: number; deviceTime: string }>): Promise<void> => {
-    const result: DeviceSessionResult = {
-      deviceId: device.deviceId,
-      deviceModel: device.deviceModel,
-      battery: 90 - (home.n % 4) * 10,
-      deviceClock: null,
-      readings: days.flatMap(({ day, deviceTime }) => readingsFor(home, device, day, deviceTime)),
-    };
-    const binding: DeviceBinding = { deviceId: device.deviceId, profile: device.profile, patientId: home.patientId };
-    await gateway.recordSession(result, binding, now());
-  };
-
-  if (options.backfill) {
-    for (const { home, gateway } of gateways) {
-      for (const device of home.devices) {
-        const minute = String(10 + home.n * 3 + device.profile.length).padStart(2, '0');
-        const days = Array.from({ length: BACKFILL_DAYS }, (_, i) => {
-          const day = today - BACKFILL_DAYS + i;
-          return { day, deviceTime: `${new Date(day * DAY).toISOString().slice(0, 10)}T07:${minute}:00` };
-        });
-        await session(home, gateway, device, days);
-      }
-    }
+    running.push({ home, gateway, devices });
   }
 
   let tick = 0;
   const timer = setInterval(() => {
     tick++;
-    for (const { home, gateway } of gateways) {
-      const device = home.devices[tick % home.devices.length];
-      if (!device) continue;
-      // Live readings vary around today's physiology; each tick is its own record.
-      const at = now();
-      const local = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'medium' }).format(at).replace(' ', 'T');
-      session(home, gateway, device, [{ day: today + Math.floor(tick / 8), deviceTime: local }]).catch((e: Error) =>
-        options.logger.error({ gatewayId: home.gatewayId, error: e.message }, 'simulated session failed'),
-      );
+    const day = today + Math.floor(tick / LIVE_READINGS_PER_DAY);
+    for (const { home, devices } of running) {
+      const d = devices[tick % devices.length];
+      d?.device.takeReading(recordFor(home, d.profile, day));
     }
   }, options.intervalMs);
 
   return {
-    gateways: gateways.map((g) => g.gateway),
+    gateways: running.map((r) => r.gateway),
     stop: async () => {
       clearInterval(timer);
-      for (const { gateway } of gateways) await gateway.stop();
+      for (const { gateway } of running) await gateway.stop();
     },
   };
 }
