@@ -1,0 +1,71 @@
+import { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { Logger } from '../logger';
+
+export interface Queryable {
+  query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+}
+
+export interface DbOptions {
+  url: string;
+  /** the embedded socket server serves one connection at a time, so it gets exactly one */
+  maxConnections: number;
+  /** 0 keeps idle connections open */
+  idleTimeoutMs?: number;
+  logger: Logger;
+}
+
+/** The service's only door to the database: parameterised queries and transactions over `pg`. */
+export class Db implements Queryable {
+  readonly pool: Pool;
+
+  constructor(private readonly options: DbOptions) {
+    this.pool = new Pool({
+      connectionString: options.url,
+      max: options.maxConnections,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: options.idleTimeoutMs ?? 0,
+      // a query that hangs on a dead server must fail, so the caller can retry and nothing is receipted
+      query_timeout: 60_000,
+    });
+    // An idle connection dropped by the server emits here; without a listener it would crash the process.
+    this.pool.on('error', (error) => options.logger.warn({ event: 'db_connection_lost', err: error.message }, 'database connection lost'));
+  }
+
+  async query<R extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[] = []): Promise<{ rows: R[]; rowCount: number | null }> {
+    return this.pool.query<R>(sql, params);
+  }
+
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client: PoolClient = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** true when a trivial query answers within two seconds */
+  async isUsable(): Promise<boolean> {
+    const timeout = new Promise<false>((done) => setTimeout(() => done(false), 2_000).unref());
+    const probe = this.pool.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+    return Promise.race([probe, timeout]);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

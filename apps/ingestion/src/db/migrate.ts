@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../logger';
+import type { Db } from './db';
+
+export const MIGRATIONS_DIR = join(__dirname, '..', '..', 'migrations');
+
+/** Some TimescaleDB statements (continuous aggregates) refuse to run inside a transaction block. */
+const NO_TRANSACTION = /^--\s*migrate:no-transaction/m;
+
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+/**
+ * Applies the numbered `.sql` files in order, once each, recording name and checksum.
+ * A file that changed after it was applied stops start-up: schema changes go in a new file.
+ */
+export async function migrate(db: Db, logger: Logger, dir = MIGRATIONS_DIR): Promise<string[]> {
+  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const applied = new Map((await db.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations')).rows.map((r) => [r.name, r.checksum]));
+  const files = readdirSync(dir).filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f)).sort();
+  const ran: string[] = [];
+  for (const name of files) {
+    const sql = readFileSync(join(dir, name), 'utf8');
+    const checksum = createHash('sha256').update(sql).digest('hex');
+    const previous = applied.get(name);
+    if (previous !== undefined) {
+      if (previous !== checksum) throw new MigrationError(`migration ${name} was changed after it was applied; put schema changes in a new migration file`);
+      continue;
+    }
+    const record = (q: Pick<Db, 'query'>) => q.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [name, checksum]);
+    try {
+      if (NO_TRANSACTION.test(sql)) {
+        for (const statement of splitStatements(sql)) await db.query(statement);
+        await record(db);
+      } else {
+        await db.transaction(async (tx) => {
+          await tx.query(sql);
+          await record(tx);
+        });
+      }
+    } catch (error) {
+      throw new MigrationError(`migration ${name} failed: ${(error as Error).message}`);
+    }
+    logger.info({ event: 'migration_applied', migration: name }, 'migration applied');
+    ran.push(name);
+  }
+  return ran;
+}
+
+/** Statements of a no-transaction migration run one by one; they are separated by a line `-- statement`. */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/^--\s*statement\s*$/m)
+    .map((s) => s.trim())
+    .filter((s) => s.replace(/^--.*$/gm, '').trim().length > 0);
+}

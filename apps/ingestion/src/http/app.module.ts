@@ -1,0 +1,48 @@
+import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import type { Config } from '../config';
+import type { Db } from '../db/db';
+import type { IngestEvents } from '../ingest/events';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import { OperationsController } from './operations.controller';
+import { BROKER_STATE, BrokerState, CONFIG, DB, INGEST_EVENTS, LOGGER, METRICS } from './tokens';
+
+export interface Infrastructure {
+  config: Config;
+  db: Db;
+  metrics: Metrics;
+  logger: Logger;
+  events: IngestEvents;
+  broker: BrokerState;
+}
+
+/** The database, broker state, metrics and event stream, made injectable for every feature module. */
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static register(infra: Infrastructure): DynamicModule {
+    const providers: Provider[] = [
+      { provide: CONFIG, useValue: infra.config },
+      { provide: DB, useValue: infra.db },
+      { provide: METRICS, useValue: infra.metrics },
+      { provide: LOGGER, useValue: infra.logger },
+      { provide: INGEST_EVENTS, useValue: infra.events },
+      { provide: BROKER_STATE, useValue: infra.broker },
+    ];
+    return { module: InfrastructureModule, providers, exports: providers };
+  }
+}
+
+/** Feature modules (auth, patients, alerts, live, admin ...) are listed here. */
+const FEATURE_MODULES: DynamicModule['imports'] = [];
+
+@Module({})
+export class AppModule {
+  static register(infra: Infrastructure): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [InfrastructureModule.register(infra), ...(FEATURE_MODULES ?? [])],
+      controllers: [OperationsController],
+    };
+  }
+}

@@ -1,0 +1,12 @@
+/** Nest injection tokens for the parts composed outside Nest (see platform.ts). */
+export const CONFIG = Symbol('Config');
+export const DB = Symbol('Db');
+export const METRICS = Symbol('Metrics');
+export const LOGGER = Symbol('Logger');
+export const INGEST_EVENTS = Symbol('IngestEvents');
+export const BROKER_STATE = Symbol('BrokerState');
+
+/** Whether the platform's MQTT connection is usable right now. */
+export interface BrokerState {
+  isUsable(): boolean;
+}

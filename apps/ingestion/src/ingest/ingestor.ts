@@ -1,0 +1,273 @@
+import mqtt, { IPublishPacket, MqttClient } from 'mqtt';
+import {
+  GatewayStatusSchema,
+  MEASUREMENTS_SUBSCRIPTION,
+  parseGatewayTopic,
+  parseMeasurementBatch,
+  receiptsTopic,
+  Receipt,
+  rejectionText,
+  sharedSubscription,
+  STATUS_SUBSCRIPTION,
+  describeIssues,
+  type MeasurementRejection,
+} from '@tm/contracts';
+import type { Db } from '../db/db';
+import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
+import type { IngestEvents } from './events';
+import { recordRejections, refreshTrends, RejectedMessage, storeMeasurements } from './measurement-repository';
+
+export interface IngestorOptions {
+  url: string;
+  clientId: string;
+  username?: string;
+  password?: string;
+  /** on an external broker several instances share the load through `$share/ingestion/...` */
+  shared: boolean;
+  db: Db;
+  metrics: Metrics;
+  events: IngestEvents;
+  logger: Logger;
+  /** backoff while the database is unreachable */
+  retryDelayMs?: { min: number; max: number };
+}
+
+const MAX_ATTEMPTS_FOR_FAULTS = 5;
+
+class PoisonMessageError extends Error {
+  override name = 'PoisonMessageError';
+}
+
+/** Rejected payloads are kept whole up to this size; beyond it, the start of it is enough to diagnose. */
+const MAX_STORED_PAYLOAD = 64 * 1024;
+
+/**
+ * Takes measurement batches off MQTT, stores them once, then receipts them. The MQTT PUBACK is
+ * sent only after the commit (mqtt.js `handleMessage`), and batches are handled one at a time, so
+ * a crash or a database outage leaves the batch with the broker and the gateway's outbox: delayed,
+ * never lost or doubled.
+ */
+export class MeasurementIngestor {
+  private client: MqttClient | undefined;
+  private stopping = false;
+  private abandoned = false;
+  private inFlight: Promise<void> = Promise.resolve();
+  private trendWindow: { from: Date; to: Date } | undefined;
+  private trendTimer: NodeJS.Timeout | undefined;
+  private trendRefresh: Promise<void> = Promise.resolve();
+  private readonly log: Logger;
+
+  constructor(private readonly options: IngestorOptions) {
+    this.log = options.logger.child({ component: 'ingestor' });
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  async start(): Promise<void> {
+    const { url, clientId, username, password, shared } = this.options;
+    const client = mqtt.connect(url, {
+      clientId,
+      username,
+      password,
+      clean: false, // a persistent session: QoS 1 batches published while we were away wait for us
+      protocolVersion: 4,
+      reconnectPeriod: 1_000,
+      connectTimeout: 10_000,
+      resubscribe: true,
+    });
+    this.client = client;
+    client.handleMessage = (packet, done) => {
+      this.inFlight = this.handle(packet).then(
+        () => done(),
+        (error: Error) => {
+          // only reached when stopping with the database down: no PUBACK, the broker keeps the batch
+          this.abandoned = true;
+          this.log.warn({ event: 'batch_left_with_broker', topic: packet.topic, err: error.message }, 'batch not stored; it stays with the broker');
+        },
+      );
+    };
+    client.on('error', (error) => this.log.warn({ event: 'mqtt_error', err: error.message }, 'MQTT client error'));
+    client.on('offline', () => this.log.warn({ event: 'mqtt_offline' }, 'ingestion lost the broker; reconnecting'));
+    client.on('connect', (ack) => this.log.info({ event: 'mqtt_connected', sessionPresent: ack.sessionPresent }, 'ingestion connected to the broker'));
+
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error) => reject(new Error(`could not connect to the MQTT broker at ${url}: ${error.message}`));
+      client.once('error', onError);
+      client.once('connect', () => {
+        client.off('error', onError);
+        resolve();
+      });
+    });
+    const filters = [MEASUREMENTS_SUBSCRIPTION, STATUS_SUBSCRIPTION].map((f) => (shared ? sharedSubscription(f) : f));
+    await client.subscribeAsync(filters.map((topic) => ({ topic, qos: 1 as const })).reduce((acc, s) => ({ ...acc, [s.topic]: { qos: s.qos } }), {}));
+    this.log.info({ event: 'subscribed', filters }, 'listening for gateway batches');
+  }
+
+  /** Finishes the batch in hand, then leaves the broker. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.inFlight;
+    clearTimeout(this.trendTimer);
+    await this.trendRefresh;
+    // a batch we could not store must not be acknowledged on the way out
+    await this.client?.endAsync(this.abandoned);
+  }
+
+  private async handle(packet: IPublishPacket): Promise<void> {
+    const topic = parseGatewayTopic(packet.topic);
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    try {
+      if (topic?.kind === 'measurements') return await this.handleBatch(topic.gatewayId, packet.topic, payload);
+      if (topic?.kind === 'status') return await this.handleStatus(topic.gatewayId, packet.topic, payload);
+    } catch (error) {
+      if (!(error instanceof PoisonMessageError)) throw error;
+      // Kept for diagnosis and re-processing; the stream goes on. The gateway, with no receipt, sends it again later.
+      this.log.error({ event: 'message_failed', topic: packet.topic, err: error.message }, 'message could not be processed; kept in rejected_messages');
+      this.options.metrics.rejected.inc({ reason: 'internal_error' });
+      await this.withDatabase(() =>
+        recordRejections(this.options.db, [{ gatewayId: topic?.gatewayId ?? null, topic: packet.topic, measurementId: null, reasonCode: 'internal_error', reason: error.message, payload: payload.subarray(0, MAX_STORED_PAYLOAD).toString('utf8') }]),
+      );
+      return;
+    }
+    this.log.warn({ event: 'unexpected_topic', topic: packet.topic }, 'message on an unexpected topic ignored');
+  }
+
+  private async handleBatch(gatewayId: string, topic: string, payload: Buffer): Promise<void> {
+    const started = process.hrtime.bigint();
+    const receivedAt = new Date();
+    const { metrics } = this.options;
+    const parsed = parseMeasurementBatch(payload);
+    const text = (): string => payload.subarray(0, MAX_STORED_PAYLOAD).toString('utf8');
+
+    if (!parsed.ok) {
+      metrics.received.inc();
+      metrics.rejected.inc({ reason: parsed.reasonCode });
+      this.log.warn({ event: 'batch_rejected', gatewayId, reason: parsed.reasonCode, detail: parsed.reason }, 'batch rejected');
+      await this.withDatabase(() => recordRejections(this.options.db, [{ gatewayId, topic, measurementId: null, reasonCode: parsed.reasonCode, reason: rejectionText(parsed.reasonCode, parsed.reason), payload: text() }]));
+      return;
+    }
+    metrics.received.inc(parsed.measurements.length + parsed.rejected.length);
+
+    let rejected: MeasurementRejection[] = parsed.rejected;
+    let toStore = parsed.measurements;
+    if (parsed.gatewayId !== gatewayId) {
+      const reason = rejectionText('wrong_gateway', `batch says gateway ${parsed.gatewayId} but was published by ${gatewayId}`);
+      rejected = [...rejected, ...toStore.map((m) => ({ id: m.id, reasonCode: 'wrong_gateway' as const, reason }))];
+      toStore = [];
+    }
+
+    const outcome = await this.withDatabase(() =>
+      this.options.db.transaction(async (tx) => {
+        const result = await storeMeasurements(tx, gatewayId, toStore, receivedAt);
+        const all = [...rejected, ...result.notBound];
+        const byId = new Map([...parsed.measurements].map((m) => [m.id, m]));
+        await recordRejections(
+          tx,
+          all.map<RejectedMessage>((r) => ({ gatewayId, topic, measurementId: r.id, reasonCode: r.reasonCode, reason: r.reason, payload: JSON.stringify(byId.get(r.id) ?? r.id) })),
+        );
+        return { ...result, rejected: all };
+      }),
+    );
+
+    // committed: now, and only now, the gateway may forget these readings
+    const receipt: Receipt = {
+      ids: [...outcome.stored.map((m) => m.id), ...outcome.duplicates],
+      rejected: outcome.rejected.map(({ id, reason }) => ({ id, reason })),
+    };
+    // Queued, not awaited: its PUBACK arrives on the stream this handler is holding, so awaiting it
+    // here would deadlock. mqtt.js keeps it in its outgoing store and re-sends it after a reconnect;
+    // a receipt lost all the same only means the gateway sends again and is receipted as a duplicate.
+    this.client?.publish(receiptsTopic(gatewayId), JSON.stringify(receipt), { qos: 1 }, (error) => {
+      if (error) this.log.warn({ event: 'receipt_not_sent', gatewayId, err: error.message }, 'receipt not delivered; the gateway will send again');
+    });
+
+    metrics.stored.inc(outcome.stored.length);
+    metrics.duplicate.inc(outcome.duplicates.length);
+    for (const r of outcome.rejected) metrics.rejected.inc({ reason: r.reasonCode });
+    metrics.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    this.log.info(
+      { event: 'batch_stored', gatewayId, stored: outcome.stored.length, duplicates: outcome.duplicates.length, rejected: outcome.rejected.length },
+      'batch stored and receipted',
+    );
+    if (outcome.stored.length > 0) {
+      this.options.events.stored$.next({ gatewayId, receivedAt, measurements: outcome.stored });
+      this.scheduleTrendRefresh(outcome.stored.map((m) => new Date(m.measuredAt)));
+    }
+  }
+
+  private async handleStatus(gatewayId: string, topic: string, payload: Buffer): Promise<void> {
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString('utf8'));
+    } catch {
+      json = undefined;
+    }
+    const status = GatewayStatusSchema.safeParse(json);
+    if (!status.success) {
+      const reason = json === undefined ? 'status is not JSON' : describeIssues(status.error);
+      await this.withDatabase(() => recordRejections(this.options.db, [{ gatewayId, topic, measurementId: null, reasonCode: 'invalid_status', reason, payload: payload.subarray(0, MAX_STORED_PAYLOAD).toString('utf8') }]));
+      return;
+    }
+    await this.withDatabase(() =>
+      this.options.db.query(
+        `INSERT INTO gateway_status (gateway_id, state, at, devices, updated_at)
+         SELECT id, $2, $3, $4, now() FROM gateways WHERE id = $1
+         ON CONFLICT (gateway_id) DO UPDATE SET state = EXCLUDED.state, at = EXCLUDED.at, devices = EXCLUDED.devices, updated_at = now()
+         WHERE gateway_status.at <= EXCLUDED.at`,
+        [gatewayId, status.data.state, status.data.at, JSON.stringify(status.data.devices)],
+      ),
+    );
+  }
+
+  /**
+   * Retries while the database is unreachable; nothing is receipted until it answers again.
+   * An error that is not about reaching the database gets a few tries, then is reported as poison.
+   */
+  private async withDatabase<T>(work: () => Promise<T>): Promise<T> {
+    const { min, max } = this.options.retryDelayMs ?? { min: 250, max: 5_000 };
+    for (let delay = min, attempt = 1; ; delay = Math.min(max, delay * 2), attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (this.stopping) throw error;
+        if (!isTransient(error) && attempt >= MAX_ATTEMPTS_FOR_FAULTS) throw new PoisonMessageError((error as Error).message);
+        this.log.warn({ event: 'db_unavailable', attempt, retryInMs: delay, err: (error as Error).message }, 'database unavailable; batch held until it answers');
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  private scheduleTrendRefresh(times: Date[]): void {
+    const from = new Date(Math.min(...times.map((t) => t.getTime())));
+    const to = new Date(Math.max(...times.map((t) => t.getTime())));
+    this.trendWindow = this.trendWindow
+      ? { from: from < this.trendWindow.from ? from : this.trendWindow.from, to: to > this.trendWindow.to ? to : this.trendWindow.to }
+      : { from, to };
+    if (this.trendTimer) return;
+    this.trendTimer = setTimeout(() => {
+      this.trendTimer = undefined;
+      const window = this.trendWindow;
+      this.trendWindow = undefined;
+      if (!window) return;
+      this.trendRefresh = this.trendRefresh
+        .then(() => refreshTrends(this.options.db, window.from, window.to))
+        .catch((error: Error) => {
+          this.log.warn({ event: 'trend_refresh_failed', err: error.message }, 'trend refresh failed; will be retried with the next batch');
+          this.scheduleTrendRefresh([window.from, window.to]);
+        });
+    }, 1_000);
+  }
+}
+
+/**
+ * Errors that mean "the database is not there right now" (connection refused or lost, timeouts,
+ * shutdown). Anything else is a bug in a statement and is surfaced, not retried forever.
+ */
+export function isTransient(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  if (e.code && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P0[123]|08\d{3}|53300)$/.test(e.code)) return true;
+  return /Connection terminated|connection timeout|timeout exceeded|Client has encountered a connection error|not queryable|ECONNREFUSED/i.test(e.message ?? '');
+}

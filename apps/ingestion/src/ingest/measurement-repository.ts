@@ -1,0 +1,109 @@
+import type { Measurement, MeasurementRejection } from '@tm/contracts';
+import { rejectionText } from '@tm/contracts';
+import type { Queryable } from '../db/db';
+
+export interface StoreOutcome {
+  /** measurements stored by this call */
+  stored: Measurement[];
+  /** ids that were already stored before (a re-send) */
+  duplicates: string[];
+  /** measurements refused because their patient is not bound to the sending gateway */
+  notBound: MeasurementRejection[];
+}
+
+/**
+ * Stores a batch in one transaction: the ledger decides which ids are new (ON CONFLICT on a plain
+ * table), then the observations of only those are inserted with one statement. Three statements
+ * per batch whatever its size, and nothing is committed unless all of it is.
+ */
+export async function storeMeasurements(tx: Queryable, gatewayId: string, measurements: Measurement[], receivedAt: Date): Promise<StoreOutcome> {
+  const bound = new Set(
+    (await tx.query<{ patient_id: string }>('SELECT patient_id FROM gateway_patients WHERE gateway_id = $1', [gatewayId])).rows.map((r) => r.patient_id),
+  );
+  const notBound: MeasurementRejection[] = [];
+  const accepted = measurements.filter((m) => {
+    if (bound.has(m.patientId)) return true;
+    notBound.push({ id: m.id, reasonCode: 'patient_not_bound', reason: rejectionText('patient_not_bound', `patient ${m.patientId} is not bound to gateway ${gatewayId}`) });
+    return false;
+  });
+  if (accepted.length === 0) return { stored: [], duplicates: [], notBound };
+
+  const inserted = await tx.query<{ measurement_id: string }>(
+    `INSERT INTO measurements (measurement_id, patient_id, gateway_id, type, device_id, device_model, time_source, flags, measured_at, received_at)
+     SELECT m.id, m.patient_id, $1, m.type, m.device_id, m.device_model, m.time_source, m.flags, m.measured_at, $2
+     FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::timestamptz[])
+          AS m(id, patient_id, type, device_id, device_model, time_source, flags, measured_at)
+     ON CONFLICT (measurement_id) DO NOTHING
+     RETURNING measurement_id`,
+    [
+      gatewayId,
+      receivedAt,
+      accepted.map((m) => m.id),
+      accepted.map((m) => m.patientId),
+      accepted.map((m) => m.type),
+      accepted.map((m) => m.deviceId),
+      accepted.map((m) => m.deviceModel ?? null),
+      accepted.map((m) => m.timeSource),
+      accepted.map((m) => JSON.stringify(m.flags ?? {})),
+      accepted.map((m) => m.measuredAt),
+    ],
+  );
+  const newIds = new Set(inserted.rows.map((r) => r.measurement_id));
+  const stored = accepted.filter((m) => newIds.has(m.id));
+  const duplicates = accepted.filter((m) => !newIds.has(m.id)).map((m) => m.id);
+
+  const rows = stored.flatMap((m) => m.components.map((c) => ({ m, c })));
+  if (rows.length > 0) {
+    await tx.query(
+      `INSERT INTO observations (measured_at, patient_id, measurement_id, code, value, unit, device_id, received_at)
+       SELECT o.measured_at, o.patient_id, o.measurement_id, o.code, o.value, o.unit, o.device_id, $1
+       FROM unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::text[], $8::text[])
+            AS o(measured_at, patient_id, measurement_id, code, value, unit, device_id)`,
+      [
+        receivedAt,
+        rows.map(({ m }) => m.measuredAt),
+        rows.map(({ m }) => m.patientId),
+        rows.map(({ m }) => m.id),
+        rows.map(({ c }) => c.code),
+        rows.map(({ c }) => c.value),
+        rows.map(({ c }) => c.unit),
+        rows.map(({ m }) => m.deviceId),
+      ],
+    );
+  }
+  return { stored, duplicates, notBound };
+}
+
+export interface RejectedMessage {
+  gatewayId: string | null;
+  topic: string;
+  measurementId: string | null;
+  reasonCode: string;
+  reason: string;
+  payload: string;
+}
+
+/** Keeps every rejected payload with its reason, one statement for the lot. */
+export async function recordRejections(db: Queryable, rejections: RejectedMessage[]): Promise<void> {
+  if (rejections.length === 0) return;
+  await db.query(
+    `INSERT INTO rejected_messages (gateway_id, topic, measurement_id, reason_code, reason, payload)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
+    [
+      rejections.map((r) => r.gatewayId),
+      rejections.map((r) => r.topic),
+      rejections.map((r) => r.measurementId),
+      rejections.map((r) => r.reasonCode),
+      rejections.map((r) => r.reason),
+      rejections.map((r) => r.payload),
+    ],
+  );
+}
+
+/** Refreshes the trend aggregates over the measurement-time window a batch touched. */
+export async function refreshTrends(db: Queryable, from: Date, to: Date): Promise<void> {
+  const start = new Date(Math.floor(from.getTime() / 86_400_000) * 86_400_000);
+  const end = new Date(Math.ceil((to.getTime() + 1) / 86_400_000) * 86_400_000);
+  await db.query(`CALL refresh_continuous_aggregate('observations_hourly', $1::timestamptz, $2::timestamptz)`, [start, end]);
+  await db.query(`CALL refresh_continuous_aggregate('observations_daily', $1::timestamptz, $2::timestamptz)`, [start, end]);
+}

@@ -1,0 +1,149 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { cleanupOpenApiDoc } from 'nestjs-zod';
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config';
+import { Db } from './db/db';
+import { EmbeddedDatabase } from './db/embedded';
+import { migrate } from './db/migrate';
+import { EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker';
+import { verifyGatewayCredentials } from './broker/gateway-credentials';
+import { AppModule } from './http/app.module';
+import { ErrorFilter } from './http/errors';
+import { nestLogger } from './http/nest-logger';
+import { IngestEvents } from './ingest/events';
+import { MeasurementIngestor } from './ingest/ingestor';
+import { createLogger, Logger } from './logger';
+import { createMetrics, Metrics } from './metrics';
+import { seedDemo } from './seed';
+
+export interface PlatformOptions {
+  logger?: Logger;
+  /** keep the embedded database in memory (tests): fresh schema, nothing on disk */
+  ephemeralDatabase?: boolean;
+  /** backoff while the database is unreachable (tests use short ones) */
+  retryDelayMs?: { min: number; max: number };
+}
+
+export interface Platform {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  embeddedDb: EmbeddedDatabase | undefined;
+  broker: EmbeddedBroker | undefined;
+  ingestor: MeasurementIngestor;
+  events: IngestEvents;
+  metrics: Metrics;
+  app: INestApplication;
+  /** http://host:port of REST, socket.io and the dashboard */
+  httpUrl: string;
+  /** where gateways connect */
+  mqttUrl: string;
+  stop(): Promise<void>;
+}
+
+export const DASHBOARD_DIST = join(__dirname, '..', '..', 'dashboard', 'dist');
+
+/**
+ * Brings the platform up in dependency order: database, migrations, seed, broker, HTTP, then the
+ * MQTT consumer last, so no batch is taken before everything it needs is ready.
+ */
+export async function startPlatform(config: Config, options: PlatformOptions = {}): Promise<Platform> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const started: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of started.reverse()) await stop().catch((error: Error) => logger.warn({ event: 'stop_failed', err: error.message }));
+  };
+  try {
+    let embeddedDb: EmbeddedDatabase | undefined;
+    let dbUrl = config.DATABASE_URL;
+    if (!dbUrl) {
+      embeddedDb = new EmbeddedDatabase({ dataDir: options.ephemeralDatabase ? undefined : config.dataDir, logger });
+      dbUrl = await embeddedDb.start();
+      const db = embeddedDb;
+      started.push(() => db.stop());
+    }
+    const db = embeddedDb
+      ? new Db({ url: dbUrl, maxConnections: 1, logger })
+      : new Db({ url: dbUrl, maxConnections: config.DATABASE_POOL_SIZE, idleTimeoutMs: config.DATABASE_IDLE_TIMEOUT_MS, logger });
+    started.push(() => db.close());
+    await migrate(db, logger);
+    if (config.DEMO) await seedDemo(db);
+
+    let broker: EmbeddedBroker | undefined;
+    let mqttUrl: string;
+    let credentials: { username?: string; password?: string } = {};
+    if (config.MQTT_URL) {
+      mqttUrl = config.MQTT_URL;
+      const url = new URL(config.MQTT_URL);
+      credentials = { username: decodeURIComponent(url.username) || undefined, password: decodeURIComponent(url.password) || undefined };
+    } else {
+      const embedded = await startEmbeddedBroker({ port: config.MQTT_PORT, authenticateGateway: (id, secret) => verifyGatewayCredentials(db, id, secret), logger });
+      broker = embedded;
+      started.push(() => embedded.stop());
+      mqttUrl = `mqtt://127.0.0.1:${embedded.port}`;
+      credentials = embedded.platformCredentials;
+    }
+
+    const metrics = createMetrics();
+    const events = new IngestEvents();
+    const ingestor = new MeasurementIngestor({
+      url: mqttUrl,
+      clientId: `ingestion-${config.INSTANCE_ID}`,
+      ...credentials,
+      shared: Boolean(config.MQTT_URL),
+      db,
+      metrics,
+      events,
+      logger,
+      retryDelayMs: options.retryDelayMs,
+    });
+
+    const app = await NestFactory.create(AppModule.register({ config, db, metrics, logger, events, broker: { isUsable: () => ingestor.connected } }), {
+      logger: nestLogger(logger),
+      abortOnError: false,
+    });
+    app.useGlobalFilters(new ErrorFilter(logger));
+    app.enableShutdownHooks();
+    const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Home telemonitoring platform').setVersion('1').addBearerAuth().build());
+    SwaggerModule.setup('api/docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'api/docs/openapi.json' });
+    serveDashboard(app);
+    await app.listen(config.PORT, '0.0.0.0');
+    started.push(() => app.close());
+    const port = (app.getHttpServer().address() as AddressInfo).port;
+
+    await ingestor.start();
+    started.push(() => ingestor.stop());
+
+    return {
+      config,
+      logger,
+      db,
+      embeddedDb,
+      broker,
+      ingestor,
+      events,
+      metrics,
+      app,
+      httpUrl: `http://127.0.0.1:${port}`,
+      mqttUrl,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The built dashboard at `/`; any other non-API path gets index.html so client-side routes survive a reload. */
+function serveDashboard(app: INestApplication): void {
+  if (!existsSync(join(DASHBOARD_DIST, 'index.html'))) return;
+  const http = app.getHttpAdapter().getInstance() as express.Express;
+  http.use(express.static(DASHBOARD_DIST, { index: 'index.html', maxAge: '1h' }));
+  http.get(/^\/(?!api\/|api$|fhir\/|metrics$|socket\.io\/).*/, (_req, res) => res.sendFile(join(DASHBOARD_DIST, 'index.html')));
+}

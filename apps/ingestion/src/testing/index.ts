@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { MqttClient } from 'mqtt';
+import { Measurement, measurementsTopic, Receipt, ReceiptSchema, receiptsTopic } from '@tm/contracts';
+import { loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { Platform, PlatformOptions, startPlatform } from '../platform';
+
+export interface TestPlatform extends Platform {
+  dataDir: string;
+}
+
+/**
+ * A whole platform on free ports: embedded TimescaleDB (in memory unless `persistent`), embedded
+ * broker over TCP, HTTP, demo seed. Everything real; only the ports and the data directory are temporary.
+ */
+export async function startTestPlatform(env: Record<string, string> = {}, options: PlatformOptions & { persistent?: boolean; dataDir?: string } = {}): Promise<TestPlatform> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tm-test-'));
+  const config = loadConfig({ PORT: '0', MQTT_PORT: '0', DEMO: '1', SIMULATE: '0', DATA_DIR: dataDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', INSTANCE_ID: 'test', ...env });
+  const platform = await startPlatform(config, {
+    logger: createLogger(config.LOG_LEVEL),
+    ephemeralDatabase: !options.persistent,
+    retryDelayMs: { min: 50, max: 500 },
+    ...options,
+  });
+  return {
+    ...platform,
+    dataDir,
+    stop: async () => {
+      await platform.stop();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let sequence = 0;
+/** A valid SpO2 measurement for pt-001, to be adjusted per test. */
+export function oximetry(patch: Partial<Measurement> = {}, spo2 = 95): Measurement {
+  sequence += 1;
+  return {
+    id: `test-${process.pid}-${Date.now().toString(36)}-${sequence}`,
+    patientId: 'pt-001',
+    deviceId: 'nonin-3230-0001',
+    deviceModel: 'Nonin 3230',
+    type: 'pulse_oximetry',
+    measuredAt: new Date().toISOString(),
+    timeSource: 'device',
+    components: [
+      { code: '59408-5', value: spo2, unit: '%' },
+      { code: '8867-4', value: 72, unit: '/min' },
+    ],
+    ...patch,
+  };
+}
+
+export const batchOf = (gatewayId: string, measurements: unknown[]) =>
+  JSON.stringify({ schema: 'tm.measurements.v1', gatewayId, sentAt: new Date().toISOString(), measurements });
+
+export interface TestGateway {
+  client: MqttClient;
+  receipts: Receipt[];
+  /** publishes and waits for the receipt naming the first id (or any receipt when ids are not known) */
+  publish(payload: string, topic?: string): Promise<Receipt>;
+  nextReceipt(timeoutMs?: number): Promise<Receipt>;
+  close(): Promise<void>;
+}
+
+/** A gateway as the platform sees one: MQTT over TCP with its id and secret, subscribed to its receipts. */
+export async function connectGateway(url: string, gatewayId: string, secret = `${gatewayId}-secret`): Promise<TestGateway> {
+  const client = await mqtt.connectAsync(url, { clientId: `${gatewayId}-test-${sequence++}`, username: gatewayId, password: secret, reconnectPeriod: 0, clean: true });
+  const receipts: Receipt[] = [];
+  const waiters: Array<(r: Receipt) => void> = [];
+  client.on('message', (_topic, payload) => {
+    const receipt = ReceiptSchema.parse(JSON.parse(payload.toString('utf8')));
+    const waiter = waiters.shift();
+    if (waiter) waiter(receipt);
+    else receipts.push(receipt);
+  });
+  await client.subscribeAsync(receiptsTopic(gatewayId), { qos: 1 });
+  const nextReceipt = (timeoutMs = 10_000) =>
+    new Promise<Receipt>((resolve, reject) => {
+      const queued = receipts.shift();
+      if (queued) return resolve(queued);
+      const timer = setTimeout(() => reject(new Error(`no receipt for ${gatewayId} within ${timeoutMs} ms`)), timeoutMs);
+      waiters.push((r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+    });
+  return {
+    client,
+    receipts,
+    nextReceipt,
+    async publish(payload, topic = measurementsTopic(gatewayId)) {
+      await client.publishAsync(topic, payload, { qos: 1 });
+      return nextReceipt();
+    },
+    close: () => client.endAsync(true),
+  };
+}
+
+/** Polls until `check` passes or the time is up; for effects that happen after an asynchronous hop. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+}
