@@ -34,6 +34,7 @@ export default tseslint.config(
             { sourceTag: 'scope:edge', onlyDependOnLibsWithTags: ['scope:shared', 'scope:edge'] },
             { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:rules'] },
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['type:contracts', 'type:rules'], bannedExternalImports: ioPackages },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
           ],
         },
       ],

@@ -6,3 +6,4 @@ export * from './thresholds';
 export * from './live';
 export * from './rest';
 export * from './decoded';
+export * from './admin';

@@ -1,0 +1,165 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { AlertSchema, LoginResponseSchema } from '@tm/contracts';
+import { batchOf, connectGateway, eventually, oximetry, startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
+
+// The dashboard as nurses and home-care nurses use it: Debian's Chromium (never a downloaded
+// browser) against the whole platform on free ports, a reading published over real MQTT.
+
+const DASHBOARD = join(__dirname, '..', '..', 'dashboard');
+const DIST_INDEX = join(DASHBOARD, 'dist', 'index.html');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Without the background-networking flags Chromium dials Google services and logs refused connections.
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+function newestChange(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
+}
+
+/** Builds the dashboard when dist is missing or older than its sources, so the test never runs a stale bundle. */
+function ensureDashboardBuilt(): void {
+  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(DASHBOARD, p)).filter(existsSync);
+  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= Math.max(...sources.map(newestChange))) return;
+  const build = spawnSync('npm', ['run', 'build', '-w', '@tm/dashboard'], { cwd: join(DASHBOARD, '..', '..'), encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`dashboard build failed:\n${build.stdout}\n${build.stderr}`);
+}
+
+/** What the browser downloads on first load (index.html and the assets it references), gzip-compressed as a proxy would send it. */
+function firstLoadGzipBytes(): { raw: number; gzip: number; files: string[] } {
+  const html = readFileSync(DIST_INDEX);
+  const assets = [...html.toString('utf8').matchAll(/(?:src|href)="\/?([^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+  const files = [DIST_INDEX, ...assets.map((a) => join(DASHBOARD, 'dist', a))];
+  const bodies = files.map((f) => readFileSync(f));
+  return { raw: bodies.reduce((n, b) => n + b.length, 0), gzip: bodies.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0), files: files.map((f) => f.slice(DASHBOARD.length + 1)) };
+}
+
+async function apiLogin(platform: TestPlatform, username: string): Promise<string> {
+  const response = await fetch(`${platform.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: username }) });
+  if (!response.ok) throw new Error(`login as ${username}: ${response.status} ${await response.text()}`);
+  return LoginResponseSchema.parse(await response.json()).token;
+}
+
+async function signIn(page: Page, platform: TestPlatform, username: string): Promise<void> {
+  await page.goto(`${platform.httpUrl}/`);
+  await page.getByLabel('Brugernavn').fill(username);
+  await page.getByLabel('Adgangskode').fill(username);
+  await page.getByRole('button', { name: 'Log ind' }).click();
+  await page.getByTestId('triage-board').waitFor();
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+}
+
+describe('dashboard in Chromium', () => {
+  let platform: TestPlatform;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ensureDashboardBuilt();
+    platform = await startTestPlatform();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+  });
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ locale: 'da-DK', viewport: { width: 1280, height: 900 } });
+    return context.newPage();
+  }
+
+  it('a nurse sees pt-001 turn red without reloading when a low SpO2 arrives over MQTT, and acknowledges it', async () => {
+    const page = await newPage();
+    const started = Date.now();
+    await signIn(page, platform, 'nurse');
+    const boardVisibleMs = Date.now() - started;
+    await page.getByTestId('live-status').filter({ hasText: 'forbundet' }).waitFor();
+    const row = page.getByTestId('patient-row-pt-001');
+    await row.waitFor();
+    let navigations = 0;
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) navigations += 1;
+    });
+
+    const gateway = await connectGateway(platform.mqttUrl, 'demo-gw-1');
+    const receipt = await gateway.publish(batchOf('demo-gw-1', [oximetry({ patientId: 'pt-001' }, 84)]));
+    await gateway.close();
+    expect(receipt.rejected).toEqual([]);
+
+    await eventually(async () => expect(await row.getAttribute('data-triage')).toBe('red'), 15_000);
+    expect(await row.getByTestId('triage').innerText()).toMatch(/rød/i);
+    expect(await page.getByTestId('new-red-announcements').innerText()).toContain('pt-001');
+    expect(navigations).toBe(0);
+    await page.screenshot({ path: '/tmp/board.png', fullPage: true });
+
+    await row.getByRole('button', { name: 'Kvittér' }).click();
+    await row.getByRole('button', { name: 'Kvittér' }).waitFor({ state: 'detached' });
+    const token = await apiLogin(platform, 'nurse');
+    const alerts = AlertSchema.array().parse(await (await fetch(`${platform.httpUrl}/api/alerts?patientId=pt-001`, { headers: { authorization: `Bearer ${token}` } })).json());
+    expect(alerts.find((a) => a.severity === 'red' && a.value === 84)).toMatchObject({ status: 'acknowledged', acknowledgedBy: expect.stringMatching(/nurse/i) });
+
+    const timing = JSON.parse(String(await page.evaluate('JSON.stringify(performance.getEntriesByType("navigation")[0])'))) as { domInteractive: number; loadEventEnd: number };
+    const size = firstLoadGzipBytes();
+    console.log(
+      `dashboard first load: ${size.files.join(', ')}: ${(size.raw / 1024).toFixed(1)} KiB raw, ${(size.gzip / 1024).toFixed(1)} KiB gzip; ` +
+        `domInteractive ${timing.domInteractive.toFixed(0)} ms, load ${timing.loadEventEnd.toFixed(0)} ms, login page to board rows visible (incl. typing and sign-in) ${boardVisibleMs} ms`,
+    );
+    await page.context().close();
+  }, 60_000);
+
+  it('home care sees the board without acknowledge buttons, and the API answers 403 to an acknowledge', async () => {
+    const page = await newPage();
+    await signIn(page, platform, 'homecare');
+    await page.getByTestId('patient-row-pt-001').waitFor();
+    expect(await page.getByRole('button', { name: 'Kvittér' }).count()).toBe(0);
+    await page.goto(`${platform.httpUrl}/#/alerts`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await page.getByRole('button', { name: 'Kvittér' }).count()).toBe(0);
+
+    const gateway = await connectGateway(platform.mqttUrl, 'demo-gw-2');
+    await gateway.publish(batchOf('demo-gw-2', [oximetry({ patientId: 'pt-002' }, 83)]));
+    await gateway.close();
+    const token = await apiLogin(platform, 'homecare');
+    const open = await eventually(async () => {
+      const alerts = AlertSchema.array().parse(await (await fetch(`${platform.httpUrl}/api/alerts?status=open&patientId=pt-002`, { headers: { authorization: `Bearer ${token}` } })).json());
+      expect(alerts.length).toBeGreaterThan(0);
+      return alerts[0]!;
+    });
+    const response = await fetch(`${platform.httpUrl}/api/alerts/${encodeURIComponent(open.id)}/acknowledge`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ note: 'home care may not acknowledge' }),
+    });
+    expect(response.status).toBe(403);
+    await page.context().close();
+  }, 60_000);
+
+  it('has no serious or critical axe violation on the login, board, patient and alerts pages', async () => {
+    const page = await newPage();
+    await page.goto(`${platform.httpUrl}/`);
+    await page.getByLabel('Brugernavn').waitFor();
+    const found: Record<string, string[]> = { login: await seriousViolations(page) };
+    await signIn(page, platform, 'nurse');
+    await page.getByTestId('patient-row-pt-001').waitFor();
+    found.board = await seriousViolations(page);
+    await page.goto(`${platform.httpUrl}/#/patients/pt-001`);
+    await page.getByRole('heading', { level: 1 }).filter({ hasText: 'pt-001' }).waitFor();
+    found.patient = await seriousViolations(page);
+    await page.goto(`${platform.httpUrl}/#/alerts`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    found.alerts = await seriousViolations(page);
+    expect(found).toEqual({ login: [], board: [], patient: [], alerts: [] });
+    await page.context().close();
+  }, 90_000);
+});
