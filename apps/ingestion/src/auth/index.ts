@@ -1,0 +1,6 @@
+export { AuthModule } from './auth.module';
+export { AuthGuard, Roles, CurrentUser, SourceAddress } from './auth.guard';
+export { AuthService, AuthError, type AuthenticatedUser } from './auth.service';
+export { ZodPipe, ValidationError } from './zod-pipe';
+export { AccessService, AccessError } from '../access/access.service';
+export { AuditService, type AuditEntry } from '../audit/audit.service';
