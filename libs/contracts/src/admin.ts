@@ -113,3 +113,17 @@ export const AuditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(10000).default(1000),
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
+
+/** One row of the append-only audit log: who did or read what, about which patient, from where. */
+export const AuditLogEntrySchema = z.object({
+  id: z.string(),
+  at: InstantSchema,
+  userId: z.string().nullable(),
+  username: z.string(),
+  role: z.string(),
+  action: z.string(),
+  patientId: z.string().nullable(),
+  sourceAddress: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type AuditLogEntry = z.infer<typeof AuditLogEntrySchema>;

@@ -164,9 +164,10 @@ export async function replaceGatewaySecret(db: Queryable, gatewayId: string, sec
   return gateway;
 }
 
-/** Revoking twice keeps the first time. */
+/** Revoking twice keeps the first time. The binding goes too: a revoked gateway speaks for nobody. */
 export async function revokeGateway(db: Queryable, gatewayId: string): Promise<AdminGateway> {
   await findGateway(db, gatewayId);
+  await db.query('DELETE FROM gateway_patients WHERE gateway_id = $1', [gatewayId]);
   await db.query('UPDATE gateways SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1', [gatewayId]);
   return findGateway(db, gatewayId);
 }

@@ -4,6 +4,7 @@ import type { Db } from '../db/db';
 import type { IngestEvents } from '../ingest/events';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import { AdminModule } from '../admin/admin.module';
 import { AuthModule } from '../auth/auth.module';
 import { OperationsController } from './operations.controller';
 import { BROKER_STATE, BrokerState, CONFIG, DB, INGEST_EVENTS, LOGGER, METRICS } from './tokens';
@@ -35,7 +36,7 @@ export class InfrastructureModule {
 }
 
 /** Feature modules (auth, patients, alerts, live, admin ...) are listed here. */
-const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, AdminModule];
 
 @Module({})
 export class AppModule {

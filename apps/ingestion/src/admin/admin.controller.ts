@@ -1,0 +1,122 @@
+import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  AuditQuerySchema,
+  BindGatewayBodySchema,
+  CreateCareTeamBodySchema,
+  CreateGatewayBodySchema,
+  CreatePatientBodySchema,
+  CreateUserBodySchema,
+  UpdatePatientBodySchema,
+  type AdminGateway,
+  type AdminPatient,
+  type AdminUser,
+  type AuditLogEntry,
+  type AuditQuery,
+  type BindGatewayBody,
+  type CareTeam,
+  type CreateCareTeamBody,
+  type CreateGatewayBody,
+  type CreateUserBody,
+  type GatewayWithSecret,
+  type User,
+} from '@tm/contracts';
+import { AuthGuard, CurrentUser, Roles, SourceAddress, ZodPipe } from '../auth';
+import { AdminService, type NewPatient, type PatientChange } from './admin.service';
+import { AUDIT_CSV_COLUMNS } from './audit-log-repository';
+import { toCsv } from './csv';
+
+/** Administration: users, care teams, patients, gateways and the audit log. Admins only; every change audited. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('api/admin')
+@UseGuards(AuthGuard)
+@Roles('admin')
+export class AdminController {
+  constructor(private readonly admin: AdminService) {}
+
+  @Get('users')
+  listUsers(): Promise<AdminUser[]> {
+    return this.admin.listUsers();
+  }
+
+  @Post('users')
+  createUser(@Body(new ZodPipe(CreateUserBodySchema)) body: CreateUserBody, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AdminUser> {
+    return this.admin.createUser({ user, source }, body);
+  }
+
+  @Post('users/:id/disable')
+  @HttpCode(200)
+  disableUser(@Param('id') id: string, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AdminUser> {
+    return this.admin.disableUser({ user, source }, id);
+  }
+
+  @Get('care-teams')
+  listCareTeams(): Promise<CareTeam[]> {
+    return this.admin.listCareTeams();
+  }
+
+  @Post('care-teams')
+  createCareTeam(@Body(new ZodPipe(CreateCareTeamBodySchema)) body: CreateCareTeamBody, @CurrentUser() user: User, @SourceAddress() source: string): Promise<CareTeam> {
+    return this.admin.createCareTeam({ user, source }, body);
+  }
+
+  @Get('patients')
+  listPatients(): Promise<AdminPatient[]> {
+    return this.admin.listPatients();
+  }
+
+  @Post('patients')
+  createPatient(@Body(new ZodPipe(CreatePatientBodySchema)) body: NewPatient, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AdminPatient> {
+    return this.admin.createPatient({ user, source }, body);
+  }
+
+  /** `{ pausedUntil: iso }` pauses monitoring (e.g. while admitted), `{ pausedUntil: null }` resumes; `careTeams`, `schedule` replace. */
+  @Patch('patients/:id')
+  updatePatient(@Param('id') id: string, @Body(new ZodPipe(UpdatePatientBodySchema)) body: PatientChange, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AdminPatient> {
+    return this.admin.updatePatient({ user, source }, id, body);
+  }
+
+  @Get('gateways')
+  listGateways(): Promise<AdminGateway[]> {
+    return this.admin.listGateways();
+  }
+
+  /** The response carries the gateway's MQTT secret; it is stored hashed and never shown again. */
+  @Post('gateways')
+  createGateway(@Body(new ZodPipe(CreateGatewayBodySchema)) body: CreateGatewayBody, @CurrentUser() user: User, @SourceAddress() source: string): Promise<GatewayWithSecret> {
+    return this.admin.createGateway({ user, source }, body);
+  }
+
+  /** A new secret, shown once; the old one stops working for new connections. */
+  @Post('gateways/:id/rotate-secret')
+  @HttpCode(200)
+  rotateGatewaySecret(@Param('id') id: string, @CurrentUser() user: User, @SourceAddress() source: string): Promise<GatewayWithSecret> {
+    return this.admin.rotateGatewaySecret({ user, source }, id);
+  }
+
+  @Post('gateways/:id/revoke')
+  @HttpCode(200)
+  revokeGateway(@Param('id') id: string, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AdminGateway> {
+    return this.admin.revokeGateway({ user, source }, id);
+  }
+
+  @Put('gateways/:id/patient')
+  bindGateway(@Param('id') id: string, @Body(new ZodPipe(BindGatewayBodySchema)) body: BindGatewayBody, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AdminGateway> {
+    return this.admin.bindGateway({ user, source }, id, body.patientId);
+  }
+
+  /** Newest first; `userId` matches a user id or user name; `from`/`to` are ISO instants. */
+  @Get('audit')
+  audit(@Query(new ZodPipe(AuditQuerySchema)) filter: AuditQuery, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AuditLogEntry[]> {
+    return this.admin.auditEntries({ user, source }, filter, 'json');
+  }
+
+  @Get('audit.csv')
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @Header('Content-Disposition', 'attachment; filename="audit.csv"')
+  @Header('Cache-Control', 'no-store')
+  async auditCsv(@Query(new ZodPipe(AuditQuerySchema)) filter: AuditQuery, @CurrentUser() user: User, @SourceAddress() source: string): Promise<string> {
+    return toCsv(AUDIT_CSV_COLUMNS, await this.admin.auditEntries({ user, source }, filter, 'csv'));
+  }
+}

@@ -1,0 +1,61 @@
+import type { AdminUser, Role } from '@tm/contracts';
+import type { Queryable } from '../db/db';
+import { AdminError } from './admin-error';
+import { assertCareTeamsExist } from './organisation-repository';
+
+interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  disabled_at: Date | null;
+  care_teams: string[];
+}
+
+const USER_SELECT = `
+  SELECT u.id, u.username, u.display_name, u.role, u.disabled_at,
+         coalesce((SELECT array_agg(care_team_id ORDER BY care_team_id) FROM user_care_teams WHERE user_id = u.id), '{}') AS care_teams
+  FROM users u`;
+
+const toUser = (r: UserRow): AdminUser => ({
+  id: r.id,
+  username: r.username,
+  displayName: r.display_name,
+  role: r.role,
+  careTeams: r.care_teams,
+  disabledAt: r.disabled_at === null ? null : r.disabled_at.toISOString(),
+});
+
+export async function listUsers(db: Queryable): Promise<AdminUser[]> {
+  const { rows } = await db.query<UserRow>(`${USER_SELECT} ORDER BY u.username`);
+  return rows.map(toUser);
+}
+
+export async function findUser(db: Queryable, id: string): Promise<AdminUser> {
+  const { rows } = await db.query<UserRow>(`${USER_SELECT} WHERE u.id = $1`, [id]);
+  const row = rows[0];
+  if (!row) throw new AdminError('not_found', `no user with id ${id}`);
+  return toUser(row);
+}
+
+export async function insertUser(
+  db: Queryable,
+  user: { username: string; displayName: string; role: Role; careTeams: string[]; passwordHash: string },
+): Promise<AdminUser> {
+  await assertCareTeamsExist(db, user.careTeams);
+  const { rows } = await db.query<{ id: string }>(
+    'INSERT INTO users (username, display_name, role, password_hash) VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO NOTHING RETURNING id',
+    [user.username, user.displayName, user.role, user.passwordHash],
+  );
+  const id = rows[0]?.id;
+  if (id === undefined) throw new AdminError('already_exists', `user name ${user.username} is taken; choose another`);
+  await db.query('INSERT INTO user_care_teams (user_id, care_team_id) SELECT $1, unnest($2::text[])', [id, user.careTeams]);
+  return findUser(db, id);
+}
+
+/** A disabled user cannot sign in and every token they hold stops working (the guard reads the user on each request). */
+export async function disableUser(db: Queryable, id: string): Promise<AdminUser> {
+  await findUser(db, id);
+  await db.query('UPDATE users SET disabled_at = coalesce(disabled_at, now()) WHERE id = $1', [id]);
+  return findUser(db, id);
+}
