@@ -5,7 +5,10 @@ import type { IngestEvents } from '../ingest/events';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { AdminModule } from '../admin/admin.module';
+import { AlertsModule } from '../alerts/alerts.module';
 import { AuthModule } from '../auth/auth.module';
+import { LiveModule } from '../live/live.module';
+import { PatientsModule } from '../patients/patients.module';
 import { OperationsController } from './operations.controller';
 import { BROKER_STATE, BrokerState, CONFIG, DB, INGEST_EVENTS, LOGGER, METRICS } from './tokens';
 
@@ -36,7 +39,7 @@ export class InfrastructureModule {
 }
 
 /** Feature modules (auth, patients, alerts, live, admin ...) are listed here. */
-const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, AdminModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, AdminModule, LiveModule, AlertsModule, PatientsModule];
 
 @Module({})
 export class AppModule {

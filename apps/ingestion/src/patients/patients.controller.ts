@@ -1,0 +1,108 @@
+import { BadRequestException, Controller, Get, Header, Inject, Param, Query, UseGuards } from '@nestjs/common';
+import {
+  CODE_DEFINITIONS,
+  isObservationCode,
+  ObservationsQuerySchema,
+  PatientIdSchema,
+  TrendsQuerySchema,
+  type ObservationRow,
+  type PatientSummary,
+  type TrendBucket,
+} from '@tm/contracts';
+import type { z } from 'zod';
+import { AccessService } from '../access/access.service';
+import { AuditService } from '../audit/audit.service';
+import { AuthGuard, CurrentUser, SourceAddress } from '../auth/auth.guard';
+import type { AuthenticatedUser } from '../auth/auth.service';
+import { ZodPipe } from '../auth/zod-pipe';
+import type { Db } from '../db/db';
+import { DB } from '../http/tokens';
+import { devicesOf, listPatients, observationsOf, trendsOf, type DeviceStatus } from './patient-repository';
+
+@Controller()
+@UseGuards(AuthGuard)
+export class PatientsController {
+  constructor(
+    @Inject(DB) private readonly db: Db,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The patients of the caller's care teams, each with its triage (worst alert not yet resolved). */
+  @Get('api/patients')
+  async list(@CurrentUser() user: AuthenticatedUser, @SourceAddress() source: string): Promise<PatientSummary[]> {
+    const patients = await listPatients(this.db, await this.access.visiblePatientIds(user));
+    await this.audit.recordMany({ user, action: 'patients.read', source }, patients.map((p) => p.id));
+    return patients;
+  }
+
+  @Get('api/patients/:id/observations')
+  async observations(
+    @Param('id') patientId: string,
+    @Query(new ZodPipe(ObservationsQuerySchema)) query: z.infer<typeof ObservationsQuerySchema>,
+    @CurrentUser() user: AuthenticatedUser,
+    @SourceAddress() source: string,
+  ): Promise<ObservationRow[]> {
+    await this.access.assertCanSee(user, patientId);
+    const rows = await observationsOf(this.db, patientId, query);
+    await this.audit.record({ user, action: 'patient.observations.read', patientId, source, detail: { ...query } });
+    return rows;
+  }
+
+  @Get('api/patients/:id/trends')
+  async trends(
+    @Param('id') patientId: string,
+    @Query(new ZodPipe(TrendsQuerySchema)) query: z.infer<typeof TrendsQuerySchema>,
+    @CurrentUser() user: AuthenticatedUser,
+    @SourceAddress() source: string,
+  ): Promise<TrendBucket[]> {
+    await this.access.assertCanSee(user, patientId);
+    const rows = await trendsOf(this.db, patientId, query);
+    await this.audit.record({ user, action: 'patient.trends.read', patientId, source, detail: { ...query } });
+    return rows;
+  }
+
+  @Get('api/patients/:id/devices')
+  async devices(@Param('id') patientId: string, @CurrentUser() user: AuthenticatedUser, @SourceAddress() source: string): Promise<DeviceStatus[]> {
+    await this.access.assertCanSee(user, patientId);
+    const rows = await devicesOf(this.db, patientId);
+    await this.audit.record({ user, action: 'patient.devices.read', patientId, source });
+    return rows;
+  }
+
+  /** FHIR R4 searchset Bundle of the patient's Observations (vital signs, LOINC + UCUM). */
+  @Get('fhir/Observation')
+  @Header('Content-Type', 'application/fhir+json; charset=utf-8')
+  async fhir(@Query('patient') patient: unknown, @CurrentUser() user: AuthenticatedUser, @SourceAddress() source: string): Promise<object> {
+    const id = PatientIdSchema.safeParse(typeof patient === 'string' ? patient.replace(/^Patient\//, '') : undefined);
+    if (!id.success) throw new BadRequestException('Give the patient: /fhir/Observation?patient=<patient id>');
+    await this.access.assertCanSee(user, id.data);
+    const rows = await observationsOf(this.db, id.data, { limit: 10_000 });
+    await this.audit.record({ user, action: 'patient.fhir.read', patientId: id.data, source });
+    return {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: rows.length,
+      entry: rows.map((r) => {
+        const resourceId = `${r.measurementId}-${r.code}`.replace(/[^A-Za-z0-9.-]/g, '-').slice(-64);
+        const display = isObservationCode(r.code) ? CODE_DEFINITIONS[r.code].display : r.code;
+        return {
+          fullUrl: `urn:uuid:${resourceId}`,
+          resource: {
+            resourceType: 'Observation',
+            id: resourceId,
+            status: 'final',
+            category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs', display: 'Vital Signs' }] }],
+            code: { coding: [{ system: 'http://loinc.org', code: r.code, display }], text: display },
+            subject: { reference: `Patient/${id.data}` },
+            effectiveDateTime: r.measuredAt,
+            issued: r.receivedAt,
+            valueQuantity: { value: r.value, unit: r.unit, system: 'http://unitsofmeasure.org', code: r.unit },
+            device: { display: r.deviceId },
+          },
+          search: { mode: 'match' },
+        };
+      }),
+    };
+  }
+}
