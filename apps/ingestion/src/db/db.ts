@@ -38,6 +38,13 @@ export class Db implements Queryable {
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.pool.connect();
     let broken = false;
+    // A connection that dies between two statements emits 'error' on the checked-out client;
+    // unheard, that event would take the process down. The next statement fails and rolls back.
+    const onError = (error: Error) => {
+      broken = true;
+      this.options.logger.warn({ event: 'db_connection_lost', err: error.message }, 'database connection lost during a transaction');
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -51,6 +58,7 @@ export class Db implements Queryable {
       }
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }

@@ -13,6 +13,10 @@ const port = Number(process.env.TM_EMBEDDED_DB_PORT || 0);
 async function main() {
   const db = await PGlite.create({ dataDir, extensions: { timescaledb } });
   await db.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
+  // On a database reopened from disk, CREATE EXTENSION is a no-op and PGlite has no
+  // shared_preload_libraries: without an explicit LOAD, TimescaleDB's hooks are missing and
+  // inserts into a hypertable fail ("invalid INSERT on the root table of hypertable").
+  await db.exec("LOAD 'timescaledb'");
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1' });
   await server.start();
   const address = server.server && server.server.address();
