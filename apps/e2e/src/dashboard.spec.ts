@@ -45,12 +45,19 @@ async function apiLogin(platform: TestPlatform, username: string): Promise<strin
   return LoginResponseSchema.parse(await response.json()).token;
 }
 
-async function signIn(page: Page, platform: TestPlatform, username: string): Promise<void> {
+/** Signs in through the login form; returns how long the login page took to become usable and the board to show its rows. */
+async function signIn(page: Page, platform: TestPlatform, username: string): Promise<{ loginUsableMs: number; boardRowsMs: number }> {
+  const opened = Date.now();
   await page.goto(`${platform.httpUrl}/`);
-  await page.getByLabel('Brugernavn').fill(username);
+  const name = page.getByLabel('Brugernavn');
+  await name.waitFor();
+  const loginUsableMs = Date.now() - opened;
+  await name.fill(username);
   await page.getByLabel('Adgangskode').fill(username);
+  const submitted = Date.now();
   await page.getByRole('button', { name: 'Log ind' }).click();
-  await page.getByTestId('triage-board').waitFor();
+  await page.getByTestId('triage-board').locator('tbody tr').first().waitFor();
+  return { loginUsableMs, boardRowsMs: Date.now() - submitted };
 }
 
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -81,9 +88,7 @@ describe('dashboard in Chromium', () => {
 
   it('a nurse sees pt-001 turn red without reloading when a low SpO2 arrives over MQTT, and acknowledges it', async () => {
     const page = await newPage();
-    const started = Date.now();
-    await signIn(page, platform, 'nurse');
-    const boardVisibleMs = Date.now() - started;
+    const { loginUsableMs, boardRowsMs } = await signIn(page, platform, 'nurse');
     await page.getByTestId('live-status').filter({ hasText: 'forbundet' }).waitFor();
     const row = page.getByTestId('patient-row-pt-001');
     await row.waitFor();
@@ -113,30 +118,32 @@ describe('dashboard in Chromium', () => {
     const size = firstLoadGzipBytes();
     console.log(
       `dashboard first load: ${size.files.join(', ')}: ${(size.raw / 1024).toFixed(1)} KiB raw, ${(size.gzip / 1024).toFixed(1)} KiB gzip; ` +
-        `domInteractive ${timing.domInteractive.toFixed(0)} ms, load ${timing.loadEventEnd.toFixed(0)} ms, login page to board rows visible (incl. typing and sign-in) ${boardVisibleMs} ms`,
+        `domInteractive ${timing.domInteractive.toFixed(0)} ms, load event ${timing.loadEventEnd.toFixed(0)} ms, login form usable ${loginUsableMs} ms after navigation, ` +
+        `board rows of the demo data visible ${boardRowsMs} ms after "Log ind"`,
     );
     await page.context().close();
   }, 60_000);
 
-  it('home care sees the board without acknowledge buttons, and the API answers 403 to an acknowledge', async () => {
-    const page = await newPage();
-    await signIn(page, platform, 'homecare');
-    await page.getByTestId('patient-row-pt-001').waitFor();
-    expect(await page.getByRole('button', { name: 'Kvittér' }).count()).toBe(0);
-    await page.goto(`${platform.httpUrl}/#/alerts`);
-    await page.getByRole('heading', { level: 1 }).waitFor();
-    expect(await page.getByRole('button', { name: 'Kvittér' }).count()).toBe(0);
-
+  it('home care sees a red patient on the board and in the alerts without acknowledge buttons, and the API answers 403 to an acknowledge', async () => {
     const gateway = await connectGateway(platform.mqttUrl, 'demo-gw-2');
     await gateway.publish(batchOf('demo-gw-2', [oximetry({ patientId: 'pt-002' }, 83)]));
     await gateway.close();
+
+    const page = await newPage();
+    await signIn(page, platform, 'homecare');
+    const row = page.getByTestId('patient-row-pt-002');
+    await eventually(async () => expect(await row.getAttribute('data-triage')).toBe('red'), 15_000);
+    expect(await page.getByRole('button', { name: 'Kvittér' }).count()).toBe(0);
+    await page.goto(`${platform.httpUrl}/#/alerts`);
+    await page.getByTestId('alert-list').waitFor();
+    expect(await page.getByTestId('alert-list').innerText()).toContain('pt-002');
+    expect(await page.getByRole('button', { name: 'Kvittér' }).count()).toBe(0);
+
     const token = await apiLogin(platform, 'homecare');
-    const open = await eventually(async () => {
-      const alerts = AlertSchema.array().parse(await (await fetch(`${platform.httpUrl}/api/alerts?status=open&patientId=pt-002`, { headers: { authorization: `Bearer ${token}` } })).json());
-      expect(alerts.length).toBeGreaterThan(0);
-      return alerts[0]!;
-    });
-    const response = await fetch(`${platform.httpUrl}/api/alerts/${encodeURIComponent(open.id)}/acknowledge`, {
+    const alerts = AlertSchema.array().parse(await (await fetch(`${platform.httpUrl}/api/alerts?status=open&patientId=pt-002`, { headers: { authorization: `Bearer ${token}` } })).json());
+    const open = alerts[0];
+    expect(open).toMatchObject({ patientId: 'pt-002', severity: 'red', status: 'open' });
+    const response = await fetch(`${platform.httpUrl}/api/alerts/${encodeURIComponent(open!.id)}/acknowledge`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ note: 'home care may not acknowledge' }),
@@ -151,7 +158,6 @@ describe('dashboard in Chromium', () => {
     await page.getByLabel('Brugernavn').waitFor();
     const found: Record<string, string[]> = { login: await seriousViolations(page) };
     await signIn(page, platform, 'nurse');
-    await page.getByTestId('patient-row-pt-001').waitFor();
     found.board = await seriousViolations(page);
     await page.goto(`${platform.httpUrl}/#/patients/pt-001`);
     await page.getByRole('heading', { level: 1 }).filter({ hasText: 'pt-001' }).waitFor();
