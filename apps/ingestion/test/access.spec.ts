@@ -41,4 +41,48 @@ describe('identity and access: sign-in, care teams, audit log', () => {
     await expect(platform.db.query(`UPDATE audit_log SET username = 'someone-else'`)).rejects.toThrow(/append-only/);
     await expect(platform.db.query(`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
   });
+  const get = async (username: string, path: string, init: RequestInit = {}) =>
+    fetch(`${platform.httpUrl}${path}`, { ...init, headers: { authorization: `Bearer ${await tokenOf(username)}`, 'content-type': 'application/json' } });
+  const audited = async (action: string, patientId: string) =>
+    Number((await platform.db.query<{ n: string }>(`SELECT count(*) AS n FROM audit_log WHERE username = 'nurse' AND action = $1 AND patient_id = $2`, [action, patientId])).rows[0]?.n);
+
+  it('shows the nurse exactly the ten patients of her teams, answers 404 for pt-011, and audits each read', async () => {
+    const patients = (await (await get('nurse', '/api/patients')).json()) as Array<{ id: string; triage: string }>;
+    expect(patients.map((p) => p.id)).toEqual(['pt-001', 'pt-002', 'pt-003', 'pt-004', 'pt-005', 'pt-006', 'pt-007', 'pt-008', 'pt-009', 'pt-010']);
+    expect(patients.every((p) => p.triage === 'green')).toBe(true);
+    const other = await get('nurse', '/api/patients/pt-011/observations');
+    expect(other.status).toBe(404);
+    expect((await get('nurse', '/api/patients/pt-011/thresholds')).status).toBe(404);
+    expect((await get('nurse', '/fhir/Observation?patient=pt-011')).status).toBe(404);
+    expect((await get('nurse', '/api/patients/pt-001/observations')).status).toBe(200);
+    for (const p of patients) expect(await audited('patients.read', p.id)).toBe(1);
+    expect(await audited('patient.observations.read', 'pt-001')).toBe(1);
+    expect(await audited('patient.observations.read', 'pt-011')).toBe(0);
+    const { rows } = await platform.db.query<{ role: string; source_address: string }>(`SELECT role, source_address FROM audit_log WHERE username = 'nurse' AND patient_id = 'pt-001' LIMIT 1`);
+    expect(rows[0]?.role).toBe('nurse');
+    expect(rows[0]?.source_address).toMatch(/127\.0\.0\.1/);
+  });
+
+  it('refuses thresholds with yellow outside red (400), saves valid ones with who and when, and refuses home care (403)', async () => {
+    const bad = { rules: [{ rule: 'spo2-low', kind: 'absolute', code: '59408-5', direction: 'low', unit: '%', yellow: 85, red: 88 }] };
+    const refused = await get('nurse', '/api/patients/pt-002/thresholds', { method: 'PUT', body: JSON.stringify(bad) });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { message: string }).message).toMatch(/must lie inside the red limit/);
+    const good = { rules: [{ rule: 'spo2-low', kind: 'absolute', code: '59408-5', direction: 'low', unit: '%', yellow: 88, red: 85 }] };
+    expect((await get('homecare', '/api/patients/pt-002/thresholds', { method: 'PUT', body: JSON.stringify(good) })).status).toBe(403);
+    const saved = await get('nurse', '/api/patients/pt-002/thresholds', { method: 'PUT', body: JSON.stringify(good) });
+    expect(saved.status).toBe(200);
+    const body = (await saved.json()) as { programmeDefaults: boolean; changedBy: string; rules: Array<{ rule: string; yellow?: number }> };
+    expect(body).toMatchObject({ programmeDefaults: false, changedBy: 'nurse' });
+    expect(body.rules.find((r) => r.rule === 'spo2-low')?.yellow).toBe(88);
+    expect(body.rules.some((r) => r.rule === 'missing-spirometry')).toBe(true);
+    expect(await audited('thresholds.change', 'pt-002')).toBe(1);
+  });
+
+  it('answers a FHIR R4 searchset Bundle for a visible patient', async () => {
+    const res = await get('nurse', '/fhir/Observation?patient=pt-001');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/application\/fhir\+json/);
+    expect(await res.json()).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: expect.any(Number), entry: expect.any(Array) });
+  });
 });
