@@ -168,4 +168,27 @@ describe('dashboard in Chromium', () => {
     expect(found).toEqual({ login: [], board: [], patient: [], alerts: [] });
     await page.context().close();
   }, 90_000);
+  it('an administrator enrols a gateway on the admin page, is shown its secret once, and the gateway connects with it', async () => {
+    const page = await newPage();
+    await signIn(page, platform, 'admin');
+    await page.goto(`${platform.httpUrl}/#/admin/gateways`);
+    await page.getByRole('heading', { level: 2, name: 'Gateways' }).waitFor();
+    await page.getByLabel('Id', { exact: true }).fill('gw-from-admin-page');
+    await page.getByLabel('Patient-id').fill('pt-007');
+    await page.getByRole('button', { name: 'Opret' }).click();
+    const outcome = page.getByTestId('admin-outcome').filter({ hasText: 'gw-from-admin-page' });
+    await outcome.waitFor();
+    const secret = /vises kun denne ene gang: (\S+)/.exec(await outcome.innerText())?.[1];
+    expect(secret).toBeDefined();
+    await page.getByRole('cell', { name: 'gw-from-admin-page', exact: true }).waitFor();
+    expect(await page.getByRole('table').innerText()).not.toContain(secret!);
+    const found = await seriousViolations(page);
+
+    const gateway = await connectGateway(platform.mqttUrl, 'gw-from-admin-page', secret);
+    const reading = oximetry({ patientId: 'pt-007' }, 97);
+    expect(await gateway.publish(batchOf('gw-from-admin-page', [reading]))).toEqual({ ids: [reading.id], rejected: [] });
+    await gateway.close();
+    expect(found).toEqual([]);
+    await page.context().close();
+  }, 60_000);
 });
