@@ -97,8 +97,6 @@ describe('simulated homes against the real platform', () => {
       const perPatient = await storedPerPatient(platform);
       expect(perPatient['pt-001']! + perPatient['pt-002']!).toBeGreaterThan(storedBeforeRestart);
       expect(await doubledObservations(platform)).toBe(0);
-      // what was sent again after the kill was recognised, not stored twice
-      expect(Number((await platform.metrics.duplicate.get()).values[0]?.value ?? 0)).toBeGreaterThanOrEqual(0);
     } finally {
       await platform.stop();
     }
