@@ -12,17 +12,13 @@ import {
   type AdminPatient,
   type AdminUser,
   type AuditLogEntry,
-  type AuditQuery,
-  type BindGatewayBody,
   type CareTeam,
-  type CreateCareTeamBody,
-  type CreateGatewayBody,
-  type CreateUserBody,
   type GatewayWithSecret,
   type User,
 } from '@tm/contracts';
 import { AuthGuard, CurrentUser, Roles, SourceAddress, ZodPipe } from '../auth';
-import { AdminService, type NewPatient, type PatientChange } from './admin.service';
+import { AuditQueryDto, BindGatewayDto, CreateCareTeamDto, CreateGatewayDto, CreatePatientDto, CreateUserDto, UpdatePatientDto } from './admin.dto';
+import { AdminService } from './admin.service';
 import { AUDIT_CSV_COLUMNS } from './audit-log-repository';
 import { toCsv } from './csv';
 
@@ -41,7 +37,7 @@ export class AdminController {
   }
 
   @Post('users')
-  createUser(@Body(new ZodPipe(CreateUserBodySchema)) body: CreateUserBody, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AdminUser> {
+  createUser(@Body(new ZodPipe(CreateUserBodySchema)) body: CreateUserDto, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AdminUser> {
     return this.admin.createUser({ user, source }, body);
   }
 
@@ -57,7 +53,7 @@ export class AdminController {
   }
 
   @Post('care-teams')
-  createCareTeam(@Body(new ZodPipe(CreateCareTeamBodySchema)) body: CreateCareTeamBody, @CurrentUser() user: User, @SourceAddress() source: string): Promise<CareTeam> {
+  createCareTeam(@Body(new ZodPipe(CreateCareTeamBodySchema)) body: CreateCareTeamDto, @CurrentUser() user: User, @SourceAddress() source: string): Promise<CareTeam> {
     return this.admin.createCareTeam({ user, source }, body);
   }
 
@@ -67,13 +63,13 @@ export class AdminController {
   }
 
   @Post('patients')
-  createPatient(@Body(new ZodPipe(CreatePatientBodySchema)) body: NewPatient, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AdminPatient> {
+  createPatient(@Body(new ZodPipe(CreatePatientBodySchema)) body: CreatePatientDto, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AdminPatient> {
     return this.admin.createPatient({ user, source }, body);
   }
 
   /** `{ pausedUntil: iso }` pauses monitoring (e.g. while admitted), `{ pausedUntil: null }` resumes; `careTeams`, `schedule` replace. */
   @Patch('patients/:id')
-  updatePatient(@Param('id') id: string, @Body(new ZodPipe(UpdatePatientBodySchema)) body: PatientChange, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AdminPatient> {
+  updatePatient(@Param('id') id: string, @Body(new ZodPipe(UpdatePatientBodySchema)) body: UpdatePatientDto, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AdminPatient> {
     return this.admin.updatePatient({ user, source }, id, body);
   }
 
@@ -84,7 +80,7 @@ export class AdminController {
 
   /** The response carries the gateway's MQTT secret; it is stored hashed and never shown again. */
   @Post('gateways')
-  createGateway(@Body(new ZodPipe(CreateGatewayBodySchema)) body: CreateGatewayBody, @CurrentUser() user: User, @SourceAddress() source: string): Promise<GatewayWithSecret> {
+  createGateway(@Body(new ZodPipe(CreateGatewayBodySchema)) body: CreateGatewayDto, @CurrentUser() user: User, @SourceAddress() source: string): Promise<GatewayWithSecret> {
     return this.admin.createGateway({ user, source }, body);
   }
 
@@ -102,13 +98,13 @@ export class AdminController {
   }
 
   @Put('gateways/:id/patient')
-  bindGateway(@Param('id') id: string, @Body(new ZodPipe(BindGatewayBodySchema)) body: BindGatewayBody, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AdminGateway> {
+  bindGateway(@Param('id') id: string, @Body(new ZodPipe(BindGatewayBodySchema)) body: BindGatewayDto, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AdminGateway> {
     return this.admin.bindGateway({ user, source }, id, body.patientId);
   }
 
   /** Newest first; `userId` matches a user id or user name; `from`/`to` are ISO instants. */
   @Get('audit')
-  audit(@Query(new ZodPipe(AuditQuerySchema)) filter: AuditQuery, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AuditLogEntry[]> {
+  audit(@Query(new ZodPipe(AuditQuerySchema)) filter: AuditQueryDto, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AuditLogEntry[]> {
     return this.admin.auditEntries({ user, source }, filter, 'json');
   }
 
@@ -116,7 +112,7 @@ export class AdminController {
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @Header('Content-Disposition', 'attachment; filename="audit.csv"')
   @Header('Cache-Control', 'no-store')
-  async auditCsv(@Query(new ZodPipe(AuditQuerySchema)) filter: AuditQuery, @CurrentUser() user: User, @SourceAddress() source: string): Promise<string> {
+  async auditCsv(@Query(new ZodPipe(AuditQuerySchema)) filter: AuditQueryDto, @CurrentUser() user: User, @SourceAddress() source: string): Promise<string> {
     return toCsv(AUDIT_CSV_COLUMNS, await this.admin.auditEntries({ user, source }, filter, 'csv'));
   }
 }
