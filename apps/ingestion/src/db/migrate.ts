@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PoolClient } from 'pg';
 import type { Logger } from '../logger';
 import type { Db } from './db';
 
@@ -8,6 +9,8 @@ export const MIGRATIONS_DIR = join(__dirname, '..', '..', 'migrations');
 
 /** Some TimescaleDB statements (continuous aggregates) refuse to run inside a transaction block. */
 const NO_TRANSACTION = /^--\s*migrate:no-transaction/m;
+/** Several instances may start at once against one database: one migrates, the others wait. */
+const MIGRATION_LOCK = 727_001;
 
 export class MigrationError extends Error {
   override name = 'MigrationError';
@@ -16,11 +19,23 @@ export class MigrationError extends Error {
 /**
  * Applies the numbered `.sql` files in order, once each, recording name and checksum.
  * A file that changed after it was applied stops start-up: schema changes go in a new file.
+ * Everything runs on one connection holding an advisory lock.
  */
 export async function migrate(db: Db, logger: Logger, dir = MIGRATIONS_DIR): Promise<string[]> {
-  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+  const client = await db.pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    return await applyPending(client, logger, dir);
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
+  }
+}
+
+async function applyPending(client: PoolClient, logger: Logger, dir: string): Promise<string[]> {
+  await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
     name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-  const applied = new Map((await db.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations')).rows.map((r) => [r.name, r.checksum]));
+  const applied = new Map((await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations')).rows.map((r) => [r.name, r.checksum]));
   const files = readdirSync(dir).filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f)).sort();
   const ran: string[] = [];
   for (const name of files) {
@@ -31,18 +46,19 @@ export async function migrate(db: Db, logger: Logger, dir = MIGRATIONS_DIR): Pro
       if (previous !== checksum) throw new MigrationError(`migration ${name} was changed after it was applied; put schema changes in a new migration file`);
       continue;
     }
-    const record = (q: Pick<Db, 'query'>) => q.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [name, checksum]);
+    const record = () => client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [name, checksum]);
     try {
       if (NO_TRANSACTION.test(sql)) {
-        for (const statement of splitStatements(sql)) await db.query(statement);
-        await record(db);
+        for (const statement of splitStatements(sql)) await client.query(statement);
+        await record();
       } else {
-        await db.transaction(async (tx) => {
-          await tx.query(sql);
-          await record(tx);
-        });
+        await client.query('BEGIN');
+        await client.query(sql);
+        await record();
+        await client.query('COMMIT');
       }
     } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
       throw new MigrationError(`migration ${name} failed: ${(error as Error).message}`);
     }
     logger.info({ event: 'migration_applied', migration: name }, 'migration applied');
