@@ -1,5 +1,6 @@
 import mqtt from 'mqtt';
 import { AdminGatewaySchema, AdminPatientSchema, AdminUserSchema, AuditLogEntrySchema, CareTeamSchema, GatewayWithSecretSchema, LoginResponseSchema } from '@tm/contracts';
+import { createFirstAdmin } from '../src/admin/first-admin';
 import { batchOf, connectGateway, oximetry, startTestPlatform, TestPlatform } from '../src/testing';
 
 describe('administration: an administrator enrols a patient and a gateway, all of it audited', () => {
@@ -191,5 +192,16 @@ describe('administration: an administrator enrols a patient and a gateway, all o
 
     const reads = AuditLogEntrySchema.array().parse((await call('GET', '/api/admin/audit?userId=admin')).json).map((e) => e.action);
     expect(reads).toEqual(expect.arrayContaining(['audit.read', 'audit.export']));
+  });
+  // last: it disables the demo administrator
+  it('creates a first administrator from the command line only when no enabled administrator exists, with a password that signs in', async () => {
+    await expect(createFirstAdmin(platform.db, 'root')).rejects.toThrow(/administrator \(admin\) exists already/);
+    await platform.db.query("UPDATE users SET disabled_at = now() WHERE role = 'admin'");
+    const { user, password } = await createFirstAdmin(platform.db, 'it-admin', 'IT administrator');
+    expect(user).toMatchObject({ username: 'it-admin', role: 'admin', disabledAt: null });
+    const login = await fetch(`${platform.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'it-admin', password }) });
+    expect(login.status).toBe(200);
+    const audit = await platform.db.query<{ action: string; role: string }>("SELECT action, role FROM audit_log WHERE detail->>'username' = 'it-admin'");
+    expect(audit.rows).toEqual([{ action: 'user.create', role: 'system' }]);
   });
 });
