@@ -24,7 +24,7 @@ export default tseslint.config(
       '@nx/enforce-module-boundaries': [
         'error',
         {
-          allow: [],
+          allow: ['@tm/ingestion/src/testing'],
           depConstraints: [
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [], bannedExternalImports: ioPackages },
             { sourceTag: 'type:codec', onlyDependOnLibsWithTags: [], bannedExternalImports: ioPackages },
