@@ -71,11 +71,9 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     const io = this.io;
     this.io = undefined;
-    if (io) {
-      io.disconnectSockets(true);
-      io.engine.close();
-    }
-    await this.redis?.quit().catch(() => undefined);
+    // Also closes each namespace's adapter, which stops the Redis stream polling.
+    if (io) await io.close().catch(() => undefined);
+    this.redis?.destroy();
   }
 
   /** Sends committed events to the clients of each event's patient (on every instance, with Redis). */
