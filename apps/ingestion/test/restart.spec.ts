@@ -1,0 +1,59 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { batchOf, connectGateway, eventually, oximetry } from '../src/testing';
+
+const MAIN = join(__dirname, '..', 'src', 'main.ts');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function startService(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['-r', '@swc-node/register', MAIN], { env: { ...process.env, ...env }, stdio: 'ignore' });
+}
+
+const exited = (child: ChildProcess) => new Promise<void>((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.once('exit', () => done())));
+
+describe('the service killed with SIGKILL', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tm-restart-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('restarts with every receipted measurement intact', async () => {
+    const [httpPort, mqttPort] = [await freePort(), await freePort()];
+    const env = { PORT: String(httpPort), MQTT_PORT: String(mqttPort), DATA_DIR: dataDir, DEMO: '1', SIMULATE: '0', LOG_LEVEL: 'warn' };
+    const health = async () => expect((await fetch(`http://127.0.0.1:${httpPort}/api/health`)).status).toBe(200);
+    const observationCount = async (patientId: string) => {
+      const login = await fetch(`http://127.0.0.1:${httpPort}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'nurse', password: 'nurse' }) });
+      const { token } = (await login.json()) as { token: string };
+      const res = await fetch(`http://127.0.0.1:${httpPort}/api/patients/${patientId}/observations?code=59408-5`, { headers: { authorization: `Bearer ${token}` } });
+      return ((await res.json()) as unknown[]).length;
+    };
+
+    const first = startService(env);
+    await eventually(health, 60_000, 250);
+    const gw = await connectGateway(`mqtt://127.0.0.1:${mqttPort}`, 'demo-gw-5');
+    const measurements = Array.from({ length: 25 }, () => oximetry({ patientId: 'pt-005' }));
+    expect((await gw.publish(batchOf('demo-gw-5', measurements))).ids).toHaveLength(25);
+    await gw.close();
+
+    first.kill('SIGKILL');
+    await exited(first);
+
+    const second = startService(env);
+    try {
+      await eventually(health, 60_000, 250);
+      expect(await observationCount('pt-005')).toBe(25);
+    } finally {
+      second.kill('SIGTERM');
+      await exited(second);
+    }
+  }, 150_000);
+});
