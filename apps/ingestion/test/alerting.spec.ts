@@ -140,4 +140,36 @@ describe('alerting and live: readings checked against thresholds, pushed to the 
     const again = await connectLive(token, seen.eventId);
     await eventually(async () => expect(again.alerts.find((a) => a.patientId === 'pt-003' && a.rule === 'spo2-low')).toMatchObject({ severity: 'red', value: 83 }));
   });
+  it('escalates a red nobody acknowledged within 30 minutes, and tells the nurse', async () => {
+    const nurse = await connectLive(await tokenOf('nurse'));
+    await publish('demo-gw-5', [oximetry({ patientId: 'pt-005' }, 85)]);
+    const [open] = await eventually(async () => {
+      const rows = await unresolved('pt-005', 'spo2-low');
+      expect(rows).toHaveLength(1);
+      return rows;
+    });
+    const alerting = platform.app.get(AlertingService);
+    await alerting.checkEscalations(new Date(Date.now() + 29 * 60_000));
+    expect((await platform.db.query<{ escalated: boolean }>('SELECT escalated FROM alerts WHERE id = $1', [open!.id])).rows[0]?.escalated).toBe(false);
+
+    await alerting.checkEscalations(new Date(Date.now() + 31 * 60_000));
+    expect((await platform.db.query<{ escalated: boolean }>('SELECT escalated FROM alerts WHERE id = $1', [open!.id])).rows[0]?.escalated).toBe(true);
+    await eventually(async () => expect(nurse.alerts.some((a) => a.id === String(open!.id) && a.escalated)).toBe(true));
+  });
+
+  it('raises no alert for a patient whose monitoring is paused, and alerts again once it resumes', async () => {
+    const admin = await tokenOf('admin');
+    const pause = await api(admin, '/api/admin/patients/pt-008', { method: 'PATCH', body: JSON.stringify({ pausedUntil: new Date(Date.now() + 3 * 86_400_000).toISOString() }) });
+    expect(pause.status).toBe(200);
+    const bloodPressure = (systolic: number): Measurement =>
+      oximetry({ patientId: 'pt-008', type: 'blood_pressure', deviceId: 'ua-651-0008', components: [{ code: '8480-6', value: systolic, unit: 'mm[Hg]' }, { code: '8462-4', value: 95, unit: 'mm[Hg]' }] });
+
+    await publish('demo-gw-8', [bloodPressure(200)]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await unresolved('pt-008', 'systolic-high')).toEqual([]);
+
+    expect((await api(admin, '/api/admin/patients/pt-008', { method: 'PATCH', body: JSON.stringify({ pausedUntil: null }) })).status).toBe(200);
+    await publish('demo-gw-8', [bloodPressure(201)]);
+    await eventually(async () => expect(await unresolved('pt-008', 'systolic-high')).toEqual([expect.objectContaining({ severity: 'red', value: 201 })]));
+  });
 });
