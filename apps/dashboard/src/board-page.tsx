@@ -54,8 +54,9 @@ function chime(): void {
 }
 
 /** The unit of the value behind the triage, known from the patient's worst alert. */
-function valueUnit(pending: readonly Alert[]): string {
-  const unit = pending[0]?.unit;
+/** The unit of the alert that decides the patient's triage (the one whose message is the triage reason). */
+function valueUnit(pending: readonly Alert[], triageReason: string | null): string {
+  const unit = (pending.find((a) => a.message === triageReason) ?? pending[0])?.unit;
   return unit ? ` ${unitText(unit)}` : '';
 }
 
@@ -236,7 +237,7 @@ export function BoardPage() {
                             <TriageBadge triage={p.triage} />
                           </td>
                           <td>{p.triageReason ?? '–'}</td>
-                          <td>{p.triageValue === null ? '–' : `${formatNumber(language, p.triageValue)}${valueUnit(pending)}`}</td>
+                          <td>{p.triageValue === null ? '–' : `${formatNumber(language, p.triageValue)}${valueUnit(pending, p.triageReason)}`}</td>
                           <td>{p.triageSince === null ? '–' : <time dateTime={p.triageSince}>{timeAgo(language, p.triageSince, now)}</time>}</td>
                           <td>
                             {p.lastMeasurementAt === null ? '–' : <time dateTime={p.lastMeasurementAt}>{timeAgo(language, p.lastMeasurementAt, now)}</time>}
