@@ -14,7 +14,7 @@ import {
   type ObservationPoint,
 } from '@tm/rules';
 import type { Config } from '../config';
-import type { Db, Queryable } from '../db/db';
+import { isTransient, type Db, type Queryable } from '../db/db';
 import { CONFIG, DB, INGEST_EVENTS, LOGGER, METRICS } from '../http/tokens';
 import type { IngestEvents } from '../ingest/events';
 import type { Logger } from '../logger';
@@ -121,11 +121,24 @@ export class AlertingService implements OnModuleInit, OnModuleDestroy {
     return new Promise((resolve, reject) => this.tasks$.next({ patientId, run: () => work().then(resolve, reject) }));
   }
 
+  /**
+   * A stored reading that is never evaluated is a silent alert: while the database is unreachable
+   * the task is retried (it commits in one transaction, so a retry is safe) and the patient's
+   * queue waits, in order. Any other error is a fault and is logged.
+   */
   private async safely(task: Task): Promise<void> {
-    try {
-      await task.run();
-    } catch (error) {
-      this.logger.error({ event: 'alert_evaluation_failed', patientId: task.patientId, err: (error as Error).message }, 'alert evaluation failed');
+    for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 10_000)) {
+      try {
+        await task.run();
+        return;
+      } catch (error) {
+        if (!isTransient(error) || this.subscription?.closed) {
+          this.logger.error({ event: 'alert_evaluation_failed', patientId: task.patientId, err: (error as Error).message }, 'alert evaluation failed');
+          return;
+        }
+        this.logger.warn({ event: 'alert_evaluation_waiting', patientId: task.patientId, attempt, retryInMs: delay, err: (error as Error).message }, 'database unavailable; evaluation retried');
+        await new Promise((r) => setTimeout(r, delay));
+      }
     }
   }
 

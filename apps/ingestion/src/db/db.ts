@@ -77,3 +77,13 @@ export class Db implements Queryable {
     await this.pool.end();
   }
 }
+
+/**
+ * Errors that mean "the database is not there right now" (connection refused or lost, timeouts,
+ * shutdown). Anything else is a bug in a statement and is surfaced, not retried forever.
+ */
+export function isTransient(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  if (e.code && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P0[123]|08\d{3}|53300)$/.test(e.code)) return true;
+  return /Connection terminated|connection timeout|timeout exceeded|Client has encountered a connection error|not queryable|ECONNREFUSED/i.test(e.message ?? '');
+}

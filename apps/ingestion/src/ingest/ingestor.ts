@@ -12,7 +12,7 @@ import {
   describeIssues,
   type MeasurementRejection,
 } from '@tm/contracts';
-import type { Db } from '../db/db';
+import { isTransient, type Db } from '../db/db';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { IngestEvents } from './events';
@@ -102,7 +102,7 @@ export class MeasurementIngestor {
       });
     });
     const filters = [MEASUREMENTS_SUBSCRIPTION, STATUS_SUBSCRIPTION].map((f) => (shared ? sharedSubscription(f) : f));
-    await client.subscribeAsync(filters.map((topic) => ({ topic, qos: 1 as const })).reduce((acc, s) => ({ ...acc, [s.topic]: { qos: s.qos } }), {}));
+    await client.subscribeAsync(Object.fromEntries(filters.map((topic) => [topic, { qos: 1 as const }])));
     this.log.info({ event: 'subscribed', filters }, 'listening for gateway batches');
   }
 
@@ -260,14 +260,4 @@ export class MeasurementIngestor {
         });
     }, 1_000);
   }
-}
-
-/**
- * Errors that mean "the database is not there right now" (connection refused or lost, timeouts,
- * shutdown). Anything else is a bug in a statement and is surfaced, not retried forever.
- */
-export function isTransient(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  if (e.code && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P0[123]|08\d{3}|53300)$/.test(e.code)) return true;
-  return /Connection terminated|connection timeout|timeout exceeded|Client has encountered a connection error|not queryable|ECONNREFUSED/i.test(e.message ?? '');
 }
