@@ -109,7 +109,6 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       abortOnError: false,
     });
     app.useGlobalFilters(new ErrorFilter(logger));
-    app.enableShutdownHooks();
     const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Home telemonitoring platform').setVersion('1').addBearerAuth().build());
     SwaggerModule.setup('api/docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'api/docs/openapi.json' });
     serveDashboard(app);

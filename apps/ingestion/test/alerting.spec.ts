@@ -172,4 +172,15 @@ describe('alerting and live: readings checked against thresholds, pushed to the 
     await publish('demo-gw-8', [bloodPressure(201)]);
     await eventually(async () => expect(await unresolved('pt-008', 'systolic-high')).toEqual([expect.objectContaining({ severity: 'red', value: 201 })]));
   });
+  it('counts a yellow that worsens to red as a red raised in tm_alerts_raised_total', async () => {
+    const reds = async () => (await platform.metrics.alertsRaised.get()).values.find((v) => v.labels.severity === 'red')?.value ?? 0;
+    const bloodPressure = (systolic: number): Measurement =>
+      oximetry({ patientId: 'pt-009', type: 'blood_pressure', deviceId: 'ua-651-0009', components: [{ code: '8480-6', value: systolic, unit: 'mm[Hg]' }, { code: '8462-4', value: 95, unit: 'mm[Hg]' }] });
+    await publish('demo-gw-9', [bloodPressure(165)]);
+    await eventually(async () => expect(await unresolved('pt-009', 'systolic-high')).toEqual([expect.objectContaining({ severity: 'yellow' })]));
+    const before = await reds();
+    await publish('demo-gw-9', [bloodPressure(185)]);
+    await eventually(async () => expect(await unresolved('pt-009', 'systolic-high')).toEqual([expect.objectContaining({ severity: 'red', count: 2 })]));
+    expect(await reds()).toBe(before + 1);
+  });
 });

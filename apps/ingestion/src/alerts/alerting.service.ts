@@ -161,6 +161,8 @@ export class AlertingService implements OnModuleInit, OnModuleDestroy {
   private async commit(patientId: string, findings: readonly Finding[], now: Date, observation: Parameters<typeof appendObservationEvent>[1] | null): Promise<void> {
     const raised: Alert[] = [];
     const events = await this.db.transaction(async (tx) => {
+      // Several instances share the load: one patient's alerts change in one transaction at a time.
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [patientId]);
       const out: LiveEvent[] = [];
       if (observation) out.push(await appendObservationEvent(tx, observation));
       if (findings.length === 0) return out;
@@ -168,7 +170,8 @@ export class AlertingService implements OnModuleInit, OnModuleDestroy {
       // Several findings of one measurement may change one alert: clients get its final state once.
       const changed = new Map<string, Alert>();
       for (const finding of findings) {
-        const command = applyFinding(open.get(finding.rule) ?? null, finding, now);
+        const before = open.get(finding.rule) ?? null;
+        const command = applyFinding(before, finding, now);
         let saved: Alert;
         switch (command.type) {
           case 'none':
@@ -178,6 +181,10 @@ export class AlertingService implements OnModuleInit, OnModuleDestroy {
             raised.push(saved);
             break;
           case 'update':
+            saved = await saveAlert(tx, command.alert);
+            // a yellow that worsens to red counts as a red raised
+            if (before?.severity === 'yellow' && saved.severity === 'red') raised.push(saved);
+            break;
           case 'markBackInRange':
           case 'clear':
             saved = await saveAlert(tx, command.alert);

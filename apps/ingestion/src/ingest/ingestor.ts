@@ -83,9 +83,15 @@ export class MeasurementIngestor {
       this.inFlight = this.handle(packet).then(
         () => done(),
         (error: Error) => {
-          // only reached when stopping with the database down: no PUBACK, the broker keeps the batch
-          this.abandoned = true;
-          this.log.warn({ event: 'batch_left_with_broker', topic: packet.topic, err: error.message }, 'batch not stored; it stays with the broker');
+          if (this.stopping) {
+            // stopping with the database down: no PUBACK, the broker keeps the batch
+            this.abandoned = true;
+            this.log.warn({ event: 'batch_left_with_broker', topic: packet.topic, err: error.message }, 'batch not stored; it stays with the broker');
+            return;
+          }
+          // Never leave the stream waiting: a batch without a receipt is sent again by its gateway.
+          this.log.error({ event: 'message_handling_failed', topic: packet.topic, err: error.message }, 'unexpected error while handling a message; going on');
+          done();
         },
       );
     };
@@ -94,7 +100,7 @@ export class MeasurementIngestor {
     client.on('connect', (ack) => this.log.info({ event: 'mqtt_connected', sessionPresent: ack.sessionPresent }, 'ingestion connected to the broker'));
 
     await new Promise<void>((resolve, reject) => {
-      const onError = (error: Error) => reject(new Error(`could not connect to the MQTT broker at ${url}: ${error.message}`));
+      const onError = (error: Error) => reject(new Error(`could not connect to the MQTT broker at ${withoutCredentials(url)}: ${error.message}`));
       client.once('error', onError);
       client.once('connect', () => {
         client.off('error', onError);
@@ -216,7 +222,7 @@ export class MeasurementIngestor {
         `INSERT INTO gateway_status (gateway_id, state, at, devices, updated_at)
          SELECT id, $2, $3, $4, now() FROM gateways WHERE id = $1
          ON CONFLICT (gateway_id) DO UPDATE SET state = EXCLUDED.state, at = EXCLUDED.at, devices = EXCLUDED.devices, updated_at = now()
-         WHERE gateway_status.at <= EXCLUDED.at`,
+         WHERE gateway_status.at <= EXCLUDED.at OR EXCLUDED.state = 'offline'`,
         [gatewayId, status.data.state, status.data.at, JSON.stringify(status.data.devices)],
       ),
     );
@@ -259,5 +265,16 @@ export class MeasurementIngestor {
           this.scheduleTrendRefresh([window.from, window.to]);
         });
     }, 1_000);
+  }
+}
+
+/** A broker URL fit for a log line: the password never leaves the configuration. */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
   }
 }

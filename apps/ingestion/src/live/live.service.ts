@@ -43,7 +43,8 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     const io = new Server(this.adapterHost.httpAdapter.getHttpServer(), {
-      connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },
+      // a recovered session is authenticated again: an expired token or a disabled user gets nothing
+      connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false },
     });
     this.io = io;
     if (this.config.REDIS_URL) {
