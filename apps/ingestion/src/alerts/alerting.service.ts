@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { merge, mergeMap, Subject, Subscription } from 'rxjs';
 import type { Alert, Measurement, MeasurementType } from '@tm/contracts';
 import {
@@ -22,6 +22,7 @@ import type { Metrics } from '../metrics';
 import { appendAlertEvent, appendObservationEvent, type LiveEvent } from '../live/live-events';
 import { LiveService } from '../live/live.service';
 import { alertById, insertAlert, saveAlert, unresolvedAlerts } from './alert-store';
+import { claimForEvaluation, unevaluatedMeasurements } from './pending-evaluation';
 import { patientForRules, rulesFor, type PatientForRules } from './thresholds-repository';
 
 /** How often the missing-data and escalation timers look. */
@@ -39,7 +40,7 @@ interface Task {
  * events in one transaction, then pushes the events to the sockets.
  */
 @Injectable()
-export class AlertingService implements OnModuleInit, OnModuleDestroy {
+export class AlertingService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly tasks$ = new Subject<Task>();
   private subscription: Subscription | undefined;
   private timers: NodeJS.Timeout[] = [];
@@ -67,6 +68,19 @@ export class AlertingService implements OnModuleInit, OnModuleDestroy {
       setInterval(() => void this.checkEscalations(new Date()).catch((e: Error) => this.logger.error({ event: 'escalation_check_failed', err: e.message })), TIMER_INTERVAL_MS),
     ];
     for (const t of this.timers) t.unref();
+  }
+
+  /** Measurements stored but never evaluated (a crash between the two commits) are evaluated now. */
+  async onApplicationBootstrap(): Promise<void> {
+    const pending = await this.evaluatePending();
+    if (pending > 0) this.logger.warn({ event: 'pending_evaluations', count: pending }, 'evaluating measurements stored before a crash');
+  }
+
+  /** Queues every stored measurement the pipeline has not claimed yet; resolves with how many. */
+  async evaluatePending(): Promise<number> {
+    const measurements = await unevaluatedMeasurements(this.db);
+    for (const m of measurements) void this.schedule(m.patientId, () => this.onMeasurement(m));
+    return measurements.length;
   }
 
   onModuleDestroy(): void {
@@ -163,6 +177,8 @@ export class AlertingService implements OnModuleInit, OnModuleDestroy {
     const events = await this.db.transaction(async (tx) => {
       // Several instances share the load: one patient's alerts change in one transaction at a time.
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [patientId]);
+      // A measurement is evaluated once: the transaction that claims it is the only one that acts on it.
+      if (observation && (await claimForEvaluation(tx, observation.measurementId, now)) === false) return [];
       const out: LiveEvent[] = [];
       if (observation) out.push(await appendObservationEvent(tx, observation));
       if (findings.length === 0) return out;
