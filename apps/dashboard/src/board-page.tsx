@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { PatientSummarySchema, type Alert, type PatientSummary } from '@tm/contracts';
+import { GreenReviewResponseSchema, PatientSummarySchema, type Alert, type PatientSummary } from '@tm/contracts';
 import { z } from 'zod';
 import { acknowledgeAlert, AlertListSchema } from './alerts';
 import { actionableAlerts, greenWithNewReadings, markSeen, monitoringState, newlyRed, sortBoard, upsertAlert } from './board';
@@ -175,8 +175,14 @@ export function BoardPage() {
                     type="button"
                     disabled={newGreens.length === 0}
                     onClick={() => {
-                      setSeen(markSeen(seen, newGreens));
-                      setStatus(t('board.ackAllGreen.done', { count: newGreens.length }));
+                      api.send('POST', '/api/patients/green-review', { patientIds: newGreens.map((p) => p.id) }, GreenReviewResponseSchema).then(
+                        ({ reviewed }) => {
+                          const ids = new Set(reviewed);
+                          setSeen(markSeen(seen, newGreens.filter((p) => ids.has(p.id))));
+                          setStatus(t('board.ackAllGreen.done', { count: reviewed.length }));
+                        },
+                        (error: Error) => setStatus(error.message),
+                      );
                     }}
                   >
                     {t('board.ackAllGreen')}

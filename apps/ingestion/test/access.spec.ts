@@ -85,4 +85,15 @@ describe('identity and access: sign-in, care teams, audit log', () => {
     expect(res.headers.get('content-type')).toMatch(/application\/fhir\+json/);
     expect(await res.json()).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: expect.any(Number), entry: expect.any(Array) });
   });
+  it('records "acknowledge all green" for the nurse’s own green patients only, and refuses home care', async () => {
+    const body = JSON.stringify({ patientIds: ['pt-008', 'pt-009', 'pt-011'] });
+    const res = await get('nurse', '/api/patients/green-review', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ reviewed: ['pt-008', 'pt-009'] });
+    const { rows } = await platform.db.query<{ patient_id: string }>(
+      `SELECT patient_id FROM audit_log WHERE action = 'patient.green_readings.reviewed' AND username = 'nurse' ORDER BY patient_id`,
+    );
+    expect(rows.map((r) => r.patient_id)).toEqual(['pt-008', 'pt-009']);
+    expect((await get('homecare', '/api/patients/green-review', { method: 'POST', body, headers: { 'content-type': 'application/json' } })).status).toBe(403);
+  });
 });

@@ -83,3 +83,9 @@ export type Health = z.infer<typeof HealthSchema>;
 
 export const ApiErrorSchema = z.object({ statusCode: z.number(), code: z.string(), message: z.string() });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+/** "Acknowledge all green": the nurse has looked at the new readings of these green patients. */
+export const GreenReviewBodySchema = z.object({ patientIds: z.array(PatientIdSchema).min(1).max(1000) });
+export type GreenReviewBody = z.infer<typeof GreenReviewBodySchema>;
+export const GreenReviewResponseSchema = z.object({ reviewed: z.array(PatientIdSchema) });
+export type GreenReviewResponse = z.infer<typeof GreenReviewResponseSchema>;

@@ -1,6 +1,8 @@
-import { BadRequestException, Controller, Get, Header, Inject, Param, Query, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import {
   CODE_DEFINITIONS,
+  GreenReviewBodySchema,
+  type GreenReviewResponse,
   isObservationCode,
   ObservationsQuerySchema,
   PatientIdSchema,
@@ -12,7 +14,7 @@ import {
 import type { z } from 'zod';
 import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
-import { AuthGuard, CurrentUser, SourceAddress } from '../auth/auth.guard';
+import { AuthGuard, CurrentUser, Roles, SourceAddress } from '../auth/auth.guard';
 import type { AuthenticatedUser } from '../auth/auth.service';
 import { ZodPipe } from '../auth/zod-pipe';
 import type { Db } from '../db/db';
@@ -34,6 +36,24 @@ export class PatientsController {
     const patients = await listPatients(this.db, await this.access.visiblePatientIds(user));
     await this.audit.recordMany({ user, action: 'patients.read', source }, patients.map((p) => p.id));
     return patients;
+  }
+
+  /**
+   * "Acknowledge all green" (as OpenTele offers its nurses): records, in the audit log, that the
+   * nurse has looked at the new readings of those of these patients she may see that are green now.
+   */
+  @Post('api/patients/green-review')
+  @HttpCode(200)
+  @Roles('nurse', 'admin')
+  async reviewGreen(
+    @Body(new ZodPipe(GreenReviewBodySchema)) body: z.infer<typeof GreenReviewBodySchema>,
+    @CurrentUser() user: AuthenticatedUser,
+    @SourceAddress() source: string,
+  ): Promise<GreenReviewResponse> {
+    const asked = new Set(body.patientIds);
+    const green = (await listPatients(this.db, await this.access.visiblePatientIds(user))).filter((p) => asked.has(p.id) && p.triage === 'green');
+    await this.audit.recordMany({ user, action: 'patient.green_readings.reviewed', source }, green.map((p) => p.id));
+    return { reviewed: green.map((p) => p.id) };
   }
 
   @Get('api/patients/:id/observations')
