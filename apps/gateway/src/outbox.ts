@@ -120,13 +120,7 @@ export class Outbox extends EventEmitter<{ added: [count: number] }> {
         continue;
       }
       const tmp = join(this.tmpDir, `${m.id}.${process.pid}.${this.tmpCounter++}.tmp`);
-      const h = await open(tmp, 'w');
-      try {
-        await h.writeFile(body);
-        await h.sync();
-      } finally {
-        await h.close();
-      }
+      await writeSynced(tmp, body);
       reserved.add(m.id);
       reservedBytes += bytes;
       written.push({ id: m.id, tmp, bytes, queuedAt });
@@ -209,13 +203,7 @@ export class Outbox extends EventEmitter<{ added: [count: number] }> {
 
   private async writeAtomically(path: string, body: string): Promise<void> {
     const tmp = join(this.tmpDir, `write.${process.pid}.${this.tmpCounter++}.tmp`);
-    const h = await open(tmp, 'w');
-    try {
-      await h.writeFile(body);
-      await h.sync();
-    } finally {
-      await h.close();
-    }
+    await writeSynced(tmp, body);
     await rename(tmp, path);
   }
 
@@ -242,5 +230,16 @@ export class Outbox extends EventEmitter<{ added: [count: number] }> {
       }
     }
     this.options.logger.info({ queued: this.entries.size, queuedBytes: this.totalBytes }, 'outbox opened');
+  }
+}
+
+/** Writes a file and waits until its contents are on disk (the rename that publishes it comes after). */
+async function writeSynced(path: string, body: string): Promise<void> {
+  const h = await open(path, 'w');
+  try {
+    await h.writeFile(body);
+    await h.sync();
+  } finally {
+    await h.close();
   }
 }
