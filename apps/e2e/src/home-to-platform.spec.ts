@@ -1,9 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, startTestPlatform, TestPlatform } from '@tm/ingestion/src/testing';
+import { eventually, freePort, startTestPlatform, TestPlatform } from '@tm/ingestion/src/testing';
 
 /**
  * The real gateway CLI (simulated homes: virtual BLE devices, durable outbox, MQTT) against the
@@ -35,14 +34,6 @@ function pendingIds(dataDir: string): string[] {
 }
 const pendingReadings = (dataDir: string): number => pendingIds(dataDir).length;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function storedPerPatient(platform: TestPlatform): Promise<Record<string, number>> {
   const { rows } = await platform.db.query<{ patient_id: string; n: string }>('SELECT patient_id, count(*) AS n FROM measurements GROUP BY patient_id');

@@ -1,20 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { batchOf, connectGateway, eventually, oximetry } from '../src/testing';
+import { batchOf, connectGateway, eventually, freePort, oximetry } from '../src/testing';
 
 const MAIN = join(__dirname, '..', 'src', 'main.ts');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function startService(env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['-r', '@swc-node/register', MAIN], { env: { ...process.env, ...env }, stdio: 'ignore' });

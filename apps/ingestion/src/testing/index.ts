@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import mqtt, { MqttClient } from 'mqtt';
 import { Measurement, measurementsTopic, Receipt, ReceiptSchema, receiptsTopic } from '@tm/contracts';
@@ -111,4 +112,14 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000,
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   }
+}
+
+/** A TCP port nobody listens on right now, for a service a test must restart on the same port. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port assigned'))));
+    });
+  });
 }
