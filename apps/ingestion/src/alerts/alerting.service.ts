@@ -14,7 +14,7 @@ import {
   type ObservationPoint,
 } from '@tm/rules';
 import type { Config } from '../config';
-import { isTransient, type Db, type Queryable } from '../db/db';
+import { retryWhileUnavailable, type Db, type Queryable } from '../db/db';
 import { CONFIG, DB, INGEST_EVENTS, LOGGER, METRICS } from '../http/tokens';
 import type { IngestEvents } from '../ingest/events';
 import type { Logger } from '../logger';
@@ -141,20 +141,20 @@ export class AlertingService implements OnModuleInit, OnApplicationBootstrap, On
    * queue waits, in order. Any other error is a fault and is logged.
    */
   private async safely(task: Task): Promise<void> {
-    for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 10_000)) {
-      try {
-        await task.run();
-        return;
-      } catch (error) {
-        if (!isTransient(error) || this.subscription?.closed) {
-          this.logger.error({ event: 'alert_evaluation_failed', patientId: task.patientId, err: (error as Error).message }, 'alert evaluation failed');
-          return;
-        }
-        this.logger.warn({ event: 'alert_evaluation_waiting', patientId: task.patientId, attempt, retryInMs: delay, err: (error as Error).message }, 'database unavailable; evaluation retried');
-        await new Promise((r) => setTimeout(r, delay));
-      }
+    try {
+      await retryWhileUnavailable(task.run, {
+        minDelayMs: 250,
+        maxDelayMs: 10_000,
+        faultAttempts: 1,
+        stopping: () => this.subscription?.closed ?? false,
+        onRetry: (error, attempt, delay) =>
+          this.logger.warn({ event: 'alert_evaluation_waiting', patientId: task.patientId, attempt, retryInMs: delay, err: error.message }, 'database unavailable; evaluation retried'),
+      });
+    } catch (error) {
+      this.logger.error({ event: 'alert_evaluation_failed', patientId: task.patientId, err: (error as Error).message }, 'alert evaluation failed');
     }
   }
+
 
   private async onMeasurement(m: Measurement): Promise<void> {
     const now = new Date();

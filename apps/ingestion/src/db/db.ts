@@ -87,3 +87,29 @@ export function isTransient(error: unknown): boolean {
   if (e.code && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P0[123]|08\d{3}|53300)$/.test(e.code)) return true;
   return /Connection terminated|connection timeout|timeout exceeded|Client has encountered a connection error|not queryable|ECONNREFUSED/i.test(e.message ?? '');
 }
+
+export interface RetryPolicy {
+  minDelayMs: number;
+  maxDelayMs: number;
+  /** how many tries an error that is not about reaching the database gets (1: none after the first) */
+  faultAttempts: number;
+  /** true when the caller is shutting down and must not wait any more */
+  stopping(): boolean;
+  onRetry(error: Error, attempt: number, delayMs: number): void;
+}
+
+/**
+ * Runs `work` again, with exponential backoff, for as long as the database is unreachable; any
+ * other error gets `faultAttempts` tries. Throws the last error when it gives up or the caller stops.
+ */
+export async function retryWhileUnavailable<T>(work: () => Promise<T>, policy: RetryPolicy): Promise<T> {
+  for (let attempt = 1, delay = policy.minDelayMs; ; attempt++, delay = Math.min(policy.maxDelayMs, delay * 2)) {
+    try {
+      return await work();
+    } catch (error) {
+      if (policy.stopping() || (!isTransient(error) && attempt >= policy.faultAttempts)) throw error;
+      policy.onRetry(error as Error, attempt, delay);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}

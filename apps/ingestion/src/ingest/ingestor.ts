@@ -12,7 +12,7 @@ import {
   describeIssues,
   type MeasurementRejection,
 } from '@tm/contracts';
-import { isTransient, type Db } from '../db/db';
+import { retryWhileUnavailable, type Db } from '../db/db';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { IngestEvents } from './events';
@@ -234,17 +234,21 @@ export class MeasurementIngestor {
    */
   private async withDatabase<T>(work: () => Promise<T>): Promise<T> {
     const { min, max } = this.options.retryDelayMs ?? { min: 250, max: 5_000 };
-    for (let delay = min, attempt = 1; ; delay = Math.min(max, delay * 2), attempt++) {
-      try {
-        return await work();
-      } catch (error) {
-        if (this.stopping) throw error;
-        if (!isTransient(error) && attempt >= MAX_ATTEMPTS_FOR_FAULTS) throw new PoisonMessageError((error as Error).message);
-        this.log.warn({ event: 'db_unavailable', attempt, retryInMs: delay, err: (error as Error).message }, 'database unavailable; batch held until it answers');
-        await new Promise((r) => setTimeout(r, delay));
-      }
+    try {
+      return await retryWhileUnavailable(work, {
+        minDelayMs: min,
+        maxDelayMs: max,
+        faultAttempts: MAX_ATTEMPTS_FOR_FAULTS,
+        stopping: () => this.stopping,
+        onRetry: (error, attempt, delay) =>
+          this.log.warn({ event: 'db_unavailable', attempt, retryInMs: delay, err: error.message }, 'database unavailable; batch held until it answers'),
+      });
+    } catch (error) {
+      if (this.stopping) throw error;
+      throw new PoisonMessageError((error as Error).message);
     }
   }
+
 
   private scheduleTrendRefresh(times: Date[]): void {
     const from = new Date(Math.min(...times.map((t) => t.getTime())));
