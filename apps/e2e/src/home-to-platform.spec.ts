@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, freePort, startTestPlatform, TestPlatform } from '@tm/ingestion/src/testing';
+import { eventually, freePort, startTestPlatform, tcpProxy, TestPlatform } from '@tm/ingestion/src/testing';
 
 /**
  * The real gateway CLI (simulated homes: virtual BLE devices, durable outbox, MQTT) against the
@@ -72,10 +72,14 @@ describe('simulated homes against the real platform', () => {
   it('ends with every reading stored exactly once after the gateway is killed with SIGKILL mid-flush', async () => {
     const platform = await startTestPlatform();
     const dataDir = join(work, 'killed');
+    // The first run reaches the broker through a relay whose replies the test holds: from then on
+    // nothing the gateway sends is receipted, so the kill always cuts a flush in progress.
+    const relay = await tcpProxy(Number(new URL(platform.mqttUrl).port));
     try {
-      // 30 days of stored records per device: a long flush to cut in the middle of
-      const first = startHomes(platform.mqttUrl, dataDir, 2);
+      const first = startHomes(`mqtt://127.0.0.1:${relay.port}`, dataDir, 2);
       await eventually(async () => expect(Number((await platform.metrics.stored.get()).values[0]?.value)).toBeGreaterThan(20), 60_000, 100);
+      relay.holdReplies();
+      await eventually(async () => expect(pendingReadings(dataDir)).toBeGreaterThan(0), 60_000, 100);
       await stop(first, 'SIGKILL');
       const unreceipted = pendingIds(dataDir);
       expect(unreceipted.length).toBeGreaterThan(0); // the kill left readings unreceipted on disk
@@ -91,6 +95,7 @@ describe('simulated homes against the real platform', () => {
       expect(Number(rows[0]?.n)).toBe(unreceipted.length);
       expect(await doubledObservations(platform)).toBe(0);
     } finally {
+      await relay.close();
       await platform.stop();
     }
   }, 180_000);

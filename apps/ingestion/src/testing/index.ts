@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
+import { createServer, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import mqtt, { MqttClient } from 'mqtt';
 import { Measurement, measurementsTopic, Receipt, ReceiptSchema, receiptsTopic } from '@tm/contracts';
@@ -122,4 +122,51 @@ export async function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port assigned'))));
     });
   });
+}
+
+export interface TcpProxy {
+  /** where clients connect instead of the target */
+  port: number;
+  /** stops carrying the target's bytes back to the clients (receipts, PUBACKs): what they sent stays unacknowledged */
+  holdReplies(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP relay in front of a real server, so a test can hold the server's replies at a moment it
+ * chooses: a gateway then has readings it sent but never saw receipted, whatever the machine's speed.
+ */
+export async function tcpProxy(targetPort: number): Promise<TcpProxy> {
+  const sockets = new Set<Socket>();
+  let holding = false;
+  const server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => {
+        sockets.delete(s);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.on('data', (chunk) => upstream.write(chunk));
+    upstream.on('data', (chunk) => {
+      if (!holding) client.write(chunk);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (typeof address !== 'object' || !address) throw new Error('proxy has no port');
+  return {
+    port: address.port,
+    holdReplies: () => {
+      holding = true;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
