@@ -169,7 +169,15 @@ export class Gateway {
     });
     this.sessions++;
     logger.info(
-      { deviceId: session.deviceId, profile: binding.profile, readings: session.readings.length, new: outcomes.filter((o) => o === 'stored').length, clockOffsetMs },
+      {
+        deviceId: session.deviceId,
+        profile: binding.profile,
+        readings: session.readings.length,
+        new: outcomes.filter((o) => o === 'stored').length,
+        // The outbox logs why, once; a device with a record memory (RACP) serves these again at its next session.
+        refused: outcomes.filter((o) => o.startsWith('refused-')).length,
+        clockOffsetMs,
+      },
       'device session done',
     );
     this.publisher?.publishStatus();

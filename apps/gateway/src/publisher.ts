@@ -215,10 +215,12 @@ export class Publisher {
       this.options.logger.warn({ issues: receipt.error.issues.length }, 'a malformed receipt was ignored');
       return;
     }
-    const result = await this.options.outbox.applyReceipt(receipt.data);
-    for (const id of receipt.data.ids) this.inFlight.delete(id);
-    for (const r of receipt.data.rejected) this.inFlight.delete(r.id);
-    this.options.logger.debug({ ...result, queued: this.options.outbox.size }, 'receipt applied');
+    const { outbox } = this.options;
+    const result = await outbox.applyReceipt(receipt.data);
+    // Only what actually left the outbox stops being in flight: a reading the outbox kept (a
+    // rejection it could not set aside on a full disk) keeps its backoff instead of being re-sent at once.
+    for (const id of [...receipt.data.ids, ...receipt.data.rejected.map((r) => r.id)]) if (!outbox.has(id)) this.inFlight.delete(id);
+    this.options.logger.debug({ ...result, queued: outbox.size }, 'receipt applied');
     this.schedule(0);
   }
 }
