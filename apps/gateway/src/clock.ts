@@ -89,8 +89,17 @@ export function deviceClockOffsetMs(deviceNow: string | null | undefined, gatewa
 }
 
 export interface ClockInput {
-  /** Local wall-clock time the device stamped, "YYYY-MM-DDTHH:mm:ss"; null when unset (all zero on the wire). */
+  /** Wall-clock time the device stamped, "YYYY-MM-DDTHH:mm:ss"; null when unset (all zero on the wire) or not sent. */
   deviceTime: string | null;
+  /**
+   * The device says the stamp came from a clock nobody set (PLX flags bit 4, a BLS/WSS stamp with
+   * year 0, GHS sync source "not synchronized"), however plausible the date looks.
+   */
+  deviceClockNotSet?: boolean;
+  /** `deviceTime` is UTC (GHS), not the wall clock of the home. */
+  deviceTimeIsUtc?: boolean;
+  /** Stamped before the device clock was last changed (GHS): the offset measured now does not apply to it. */
+  previousTimeline?: boolean;
   /** When the gateway received the reading. */
   receivedAt: Date;
   /** The gateway's IANA zone: device clocks show local time. */
@@ -103,24 +112,45 @@ export interface ClockInput {
 export interface ResolvedTime {
   measuredAt: string;
   timeSource: TimeSource;
+  /**
+   * The reading's time is not known to within minutes: a stamp from an unset clock, or the
+   * reception time standing in for a record taken earlier. Its order among the device's records
+   * is kept, but a rule must not read it as falling inside a time window.
+   */
+  timeUncertain: boolean;
 }
 
 /**
- * When a reading was taken. A known clock offset is taken off first, so a device whose clock
- * is wrong but was read in the session still dates its stored records correctly; whatever is
- * then before 2020 or more than 10 minutes ahead of the gateway cannot be trusted and the
- * gateway's reception time is used instead.
+ * When a reading was taken — the rule for trusting a device clock, stated once:
+ *
+ * 1. A stamp from a clock that was set is the device's time. A known clock offset (the device
+ *    clock read in this session) of at least the tolerance is taken off first ('device-corrected'),
+ *    so a clock that drifted still dates its stored records correctly.
+ * 2. A stamp from a clock nobody set — the device says so, or it is before 2020 — says nothing
+ *    by itself. If the clock is still unset now (read in this session, off by at least the
+ *    tolerance), the stamp and the clock are on the same made-up timeline and the offset places
+ *    the record ('device-corrected'); a battery change in between cannot be seen, so the time is
+ *    uncertain. Otherwise the reception time is used, uncertain.
+ * 3. Whatever then lies before 2020 or more than 10 minutes ahead of the gateway cannot be
+ *    trusted: the reception time is used, uncertain.
+ * 4. No stamp at all: the reception time; uncertain when the device has a clock that was unset
+ *    (a record kept from before the gateway set it), not when the device sends no time (a
+ *    reading delivered as it is taken).
  */
 export function resolveMeasuredAt(input: ClockInput): ResolvedTime {
   const { receivedAt, timeZone } = input;
   const now = receivedAt.getTime();
-  const gateway: ResolvedTime = { measuredAt: formatInstant(now, timeZone), timeSource: 'gateway' };
-  if (input.deviceTime === null) return gateway;
-  const stamped = localToInstant(input.deviceTime, timeZone);
-  if (stamped === null) return gateway;
-  const offset = input.clockOffsetMs ?? 0;
+  const gateway = (timeUncertain: boolean): ResolvedTime => ({ measuredAt: formatInstant(now, timeZone), timeSource: 'gateway', timeUncertain });
+  const unsetClock = input.deviceClockNotSet === true;
+  if (input.deviceTime === null) return gateway(unsetClock);
+  const stamped = input.deviceTimeIsUtc ? parseLocal(input.deviceTime) : localToInstant(input.deviceTime, timeZone);
+  if (stamped === null) return gateway(true);
+  const offset = input.previousTimeline ? 0 : (input.clockOffsetMs ?? 0);
   const corrected = Math.abs(offset) >= (input.correctionToleranceMs ?? DEFAULT_CORRECTION_TOLERANCE_MS);
+  const plausible = (t: number) => t >= EARLIEST_PLAUSIBLE && t <= now + MAX_FUTURE_MS;
+  const at = (t: number, timeSource: TimeSource, timeUncertain: boolean): ResolvedTime => ({ measuredAt: formatInstant(t, timeZone), timeSource, timeUncertain });
+  if (unsetClock || stamped < EARLIEST_PLAUSIBLE) return corrected && plausible(stamped - offset) ? at(stamped - offset, 'device-corrected', true) : gateway(true);
   const instant = corrected ? stamped - offset : stamped;
-  if (instant < EARLIEST_PLAUSIBLE || instant > now + MAX_FUTURE_MS) return gateway;
-  return { measuredAt: formatInstant(instant, timeZone), timeSource: corrected ? 'device-corrected' : 'device' };
+  if (!plausible(instant)) return gateway(true);
+  return at(instant, corrected ? 'device-corrected' : 'device', false);
 }

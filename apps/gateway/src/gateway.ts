@@ -3,7 +3,7 @@ import { BleError, DeviceDriver, DeviceSessionResult, Noble, Peripheral, scan } 
 import { deviceClockOffsetMs, formatInstant } from './clock';
 import type { DeviceBinding, GatewayConfig } from './config';
 import type { Logger } from './log';
-import { toMeasurement } from './measurement';
+import { toMeasurements } from './measurement';
 import { AddOutcome, Outbox } from './outbox';
 import { Backoff, Publisher } from './publisher';
 
@@ -155,10 +155,11 @@ export class Gateway {
     for (const u of session.undecodable ?? [])
       logger.warn({ deviceId: session.deviceId, characteristic: u.characteristicUuid, hex: u.hex, reason: u.reason }, 'a value from the device could not be decoded and is not forwarded');
     const measurements = [];
-    for (const reading of session.readings) {
-      const r = toMeasurement(reading, { binding, timeZone: config.timeZone, receivedAt: startedAt, clockOffsetMs });
+    // The whole session at once: stored records from a device with an unset clock keep their order and are marked uncertain.
+    const conversions = toMeasurements(session.readings, { binding, timeZone: config.timeZone, receivedAt: startedAt, clockOffsetMs });
+    for (const [i, r] of conversions.entries()) {
       if (r.ok) measurements.push(r.measurement);
-      else logger.warn({ deviceId: reading.deviceId, reason: r.reason }, 'reading not forwarded');
+      else logger.warn({ deviceId: session.readings[i]?.deviceId, reason: r.reason }, 'reading not forwarded');
     }
     const outcomes = measurements.length > 0 && this.outbox ? await this.outbox.addMany(measurements) : [];
     this.devices.set(session.deviceId, {

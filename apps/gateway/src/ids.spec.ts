@@ -38,6 +38,35 @@ describe('measurement id', () => {
     expect(measurementId({ ...stored, recordSequence: 18 })).not.toBe(measurementId(stored));
   });
 
+  describe('a record from a device whose clock was not set', () => {
+    const scale: ReadingIdentity = {
+      deviceId: '5130500456',
+      type: 'body_weight',
+      deviceTime: null,
+      userId: 1,
+      deviceClockNotSet: true,
+      components: [{ code: '29463-7', value: 79.2 }],
+      receivedAt: '2026-11-23T09:00:00+01:00',
+    };
+
+    it('keeps its id when downloaded again a day later', () => {
+      expect(measurementId({ ...scale, receivedAt: '2026-11-24T09:00:00+01:00' })).toBe(measurementId(scale));
+    });
+
+    it.each<[string, Partial<ReadingIdentity>]>([
+      ['another weight', { components: [{ code: '29463-7', value: 79.4 }] }],
+      ['another user slot', { userId: 2 }],
+      ['the same weight with a device time', { deviceTime: '2026-11-20T07:30:00' }],
+    ])('differs for %s', (_name, patch) => {
+      expect(measurementId({ ...scale, ...patch })).not.toBe(measurementId(scale));
+    });
+
+    it('with a plausible stamp, keeps its id whatever time the gateway gave it', () => {
+      const plx = { ...scale, type: 'pulse_oximetry', deviceTime: '2026-11-22T21:40:00', components: [{ code: '59408-5', value: 96 }] };
+      expect(measurementId({ ...plx, receivedAt: '2026-11-25T10:00:00+01:00' })).toBe(measurementId(plx));
+    });
+  });
+
   it('tells two identical live readings apart by reception time when there is nothing else', () => {
     const live = { ...bp, deviceTime: null };
     expect(measurementId({ ...live, receivedAt: '2026-11-23T09:05:00+01:00' })).not.toBe(measurementId(live));

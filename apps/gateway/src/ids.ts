@@ -12,8 +12,15 @@ export interface ReadingIdentity {
   userId?: number | null;
   components: ReadonlyArray<{ code: string; value: number }>;
   /**
-   * Only for a reading with neither a device time nor a record number: it cannot be recognised
-   * when read again, so its reception instant makes it unique.
+   * The device has a clock and it was not set when this record was taken. The gateway sets the
+   * clock at every connection, so such a record was taken before the session and is served the
+   * same way again (from memory, in the next download): its values identify it, and the
+   * reception time must not — or every download would store the record once more.
+   */
+  deviceClockNotSet?: boolean;
+  /**
+   * Only for a reading with neither a device time, a record number nor a device clock: it cannot
+   * be recognised when read again, so its reception instant makes it unique.
    */
   receivedAt: string;
 }
@@ -23,7 +30,7 @@ export interface ReadingIdentity {
  * so the same reading read twice gets the same id and ingestion stores it once.
  */
 export function measurementId(r: ReadingIdentity): string {
-  const anchored = r.deviceTime !== null || (r.recordSequence !== undefined && r.recordSequence !== null);
+  const anchored = r.deviceTime !== null || (r.recordSequence !== undefined && r.recordSequence !== null) || r.deviceClockNotSet === true;
   const key = [
     'v1',
     r.deviceId,

@@ -8,7 +8,7 @@ export { Outbox } from './outbox';
 export type { OutboxOptions, AddOutcome } from './outbox';
 export { Publisher, PRODUCTION_BACKOFF } from './publisher';
 export type { PublisherOptions, Backoff } from './publisher';
-export { toMeasurement, patientFor } from './measurement';
+export { toMeasurement, toMeasurements, patientFor } from './measurement';
 export { Gateway } from './gateway';
 export type { GatewayOptions } from './gateway';
 export { runSimulatedHomes, demoHome } from './simulate/homes';

@@ -16,7 +16,15 @@ describe('blood pressure measurement (0x2A35)', () => {
         components: [c('8480-6', 138), c('8462-4', 88), c('8478-0', 120), c('8867-4', 60, '/min')],
         deviceTime: null,
         userId: 1,
-        flags: { pressureUnit: 'mm[Hg]', bodyMovement: true, cuffTooLoose: true, irregularPulse: true, pulseRateRange: 'within', improperPosition: true },
+        flags: {
+          pressureUnit: 'mm[Hg]',
+          deviceClockNotSet: true,
+          bodyMovement: true,
+          cuffTooLoose: true,
+          irregularPulse: true,
+          pulseRateRange: 'within',
+          improperPosition: true,
+        },
       },
     ],
     [
@@ -41,6 +49,16 @@ describe('blood pressure measurement (0x2A35)', () => {
         deviceTime: '2026-11-23T07:59:40',
         userId: null,
         flags: { pressureUnit: 'mm[Hg]' },
+      },
+    ],
+    [
+      M.irregularPulseOnly,
+      {
+        type: 'blood_pressure',
+        components: [c('8480-6', 142), c('8462-4', 82), c('8478-0', 106), c('8867-4', 72, '/min')],
+        deviceTime: '2026-11-23T07:59:40',
+        userId: null,
+        flags: { pressureUnit: 'mm[Hg]', bodyMovement: false, cuffTooLoose: false, irregularPulse: true, pulseRateRange: 'within', improperPosition: false },
       },
     ],
     [

@@ -46,6 +46,8 @@ interface Common {
 /** The fields after the three pressures, shared by 0x2A35 and 0x2A36. */
 function readTail(r: ByteReader, flagBits: number, components: Component[], flags: Flags): Common {
   const timestamp = flagBits & BP_FLAG.timestamp ? r.dateTime('time stamp') : null;
+  // A time stamp sent with year, month or day 0 is a clock nobody set (A&D after a battery change).
+  if (flagBits & BP_FLAG.timestamp && timestamp === null) flags.deviceClockNotSet = true;
   if (flagBits & BP_FLAG.pulseRate) addComponent(components, flags, 'pulseRate', r.sfloat('pulse rate'), LOINC.pulse, '/min');
   let userId: number | null = null;
   if (flagBits & BP_FLAG.userId) {

@@ -31,6 +31,11 @@ export const BLOOD_PRESSURE_MEASUREMENT_FIXTURES = {
     source: 'constructed from BLS 1.1 §3.1 field table (time stamp + pulse + user id flags)',
     hex: '0e8e0052006a00ea070b17073b284800ff',
   },
+  irregularPulseOnly: {
+    name: '142/82, MAP 106, 2026-11-23 07:59:40, pulse 72, irregular pulse (status bit 2) only',
+    source: 'constructed from BLS 1.1 §3.1 field table (time stamp + pulse + status flags)',
+    hex: '168e0052006a00ea070b17073b2848000400',
+  },
   qardioNanMap: {
     name: 'MAP NaN (0x07FF) — the QardioArm "2047/2" case',
     source: 'constructed: QardioArm reports MAP as NaN; a popular decoder printed 2047 (issue 3)',

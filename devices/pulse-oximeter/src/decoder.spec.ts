@@ -35,6 +35,22 @@ describe('PLX spot-check measurement (0x2A5E)', () => {
       S.clockNotSet,
       { type: 'pulse_oximetry', components: [spo2(96), pulse(68)], deviceTime: '2000-01-01T00:00:00', userId: null, flags: { signalQuality: 'unknown', deviceClockNotSet: true } },
     ],
+    [
+      S.clockNotSetPlausible,
+      { type: 'pulse_oximetry', components: [spo2(96), pulse(68)], deviceTime: '2026-11-22T21:40:00', userId: null, flags: { signalQuality: 'unknown', deviceClockNotSet: true } },
+    ],
+    [
+      S.questionableSensorDisplaced,
+      {
+        type: 'pulse_oximetry',
+        components: [spo2(84), pulse(112)],
+        deviceTime: null,
+        userId: null,
+        flags: { questionableMeasurement: true, sensorDisplaced: true, signalQuality: 'poor' },
+      },
+    ],
+    [S.invalid, { type: 'pulse_oximetry', components: [spo2(80), pulse(60)], deviceTime: null, userId: null, flags: { invalidMeasurement: true, signalQuality: 'poor' } }],
+    [S.testData, { type: 'pulse_oximetry', components: [spo2(97), pulse(72)], deviceTime: null, userId: null, flags: { dataForTesting: true, signalQuality: 'good' } }],
   ])('decodes $name ($source)', (fixture, expected) => {
     const decoded = decodeSpotCheckMeasurement(hexToBytes(fixture.hex));
     expect(decoded).toEqual(expected);

@@ -92,7 +92,11 @@ function readStatuses(r: ByteReader, flags: Flags, hasMeasurementStatus: boolean
   flags.signalQuality = signalQuality(flags, hasMeasurementStatus || hasDeviceStatus);
 }
 
-/** PLX Spot-check Measurement (0x2A5E). */
+/**
+ * PLX Spot-check Measurement (0x2A5E). Flags bit 4 "device clock is not set" becomes
+ * `deviceClockNotSet: true`: the time stamp, however plausible it looks, comes from a clock
+ * nobody set, and the gateway does not take it as the time of the reading.
+ */
 export function decodeSpotCheckMeasurement(bytes: Uint8Array): DecodedReading {
   const r = new ByteReader(bytes, 'PLX spot-check measurement');
   const f = r.u8('flags');

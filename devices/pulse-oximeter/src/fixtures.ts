@@ -22,6 +22,26 @@ export const SPOT_CHECK_FIXTURES = {
     hex: '04ff070008102000',
   },
   clockNotSet: { name: 'time stamp 2000-01-01 with "device clock not set"', source: 'constructed from PLXS 1.0 §3.1 flags bit 4', hex: '1160004400d0070101000000' },
+  clockNotSetPlausible: {
+    name: 'SpO2 96 %, pulse 68, time stamp 2026-11-22 21:40:00 with "device clock not set": a date that looks right and is not',
+    source: 'constructed from PLXS 1.0 §3.1 (flags 0x11: time stamp + device clock not set)',
+    hex: '1160004400ea070b16152800',
+  },
+  questionableSensorDisplaced: {
+    name: 'SpO2 84 %, pulse 112, questionable measurement, sensor displaced',
+    source: 'constructed from PLXS 1.0 §3.1 (measurement status bit 14, device and sensor status bit 13)',
+    hex: '06540070000040002000',
+  },
+  invalid: {
+    name: 'SpO2 80 %, pulse 60, invalid measurement detected',
+    source: 'constructed from PLXS 1.0 §3.1 (measurement status bit 15)',
+    hex: '0250003c000080',
+  },
+  testData: {
+    name: 'SpO2 97 %, pulse 72, data for testing',
+    source: 'constructed from PLXS 1.0 §3.1 (measurement status bit 11)',
+    hex: '02610048000008',
+  },
   truncated: { name: 'time stamp promised, 2 bytes sent', source: 'constructed', hex: '0f60004400ea07' },
 } satisfies Record<string, Fixture>;
 

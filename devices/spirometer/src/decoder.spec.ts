@@ -14,7 +14,14 @@ const pef = (value: number) => ({ code: '19935-6', value, unit: 'L/min' });
 describe('health observation (GHS 0x2B8B / 0x2BDD)', () => {
   it.each([
     [O.fev1Local, { components: [fev1(2.85)], deviceTime: '2026-11-23T09:15:00', userId: null, flags: {} }],
-    [O.bundleUtcOffset, { components: [fev1(1.62), fvc(2.9), ratio(55.9), pef(240)], deviceTime: '2026-11-23T09:15:00', userId: 1, flags: {} }],
+    [
+      O.bundleUtcOffset,
+      { components: [fev1(1.62), fvc(2.9), ratio(55.9), pef(240)], deviceTime: '2026-11-23T08:15:00', userId: 1, flags: { deviceTimeIsUtc: true, deviceUtcOffsetMinutes: 60 } },
+    ],
+    [O.utcNoOffset, { components: [fev1(2.85)], deviceTime: '2026-11-23T08:15:00', userId: null, flags: { deviceTimeIsUtc: true } }],
+    [O.clockNotSynchronized, { components: [fev1(1.95)], deviceTime: '2026-11-22T19:30:00', userId: null, flags: { deviceTimeIsUtc: true, deviceClockNotSet: true } }],
+    [O.previousTimeline, { components: [fev1(2.1)], deviceTime: '2026-11-20T08:00:00', userId: null, flags: { deviceTimeIsUtc: true, previousTimeline: true } }],
+    [O.questionable, { components: [fev1(0.9)], deviceTime: null, userId: null, flags: { measurementStatusRaw: 2, questionableMeasurement: true } }],
     [O.pefLitresPerSecond, { components: [pef(330)], deviceTime: null, userId: null, flags: {} }],
     [O.fev1Nan, { components: [], deviceTime: null, userId: null, flags: { FEV1Unavailable: 'nan' } }],
     [O.fvcMillilitresUnknownPatient, { components: [fvc(3.12)], deviceTime: null, userId: null, flags: {} }],
@@ -71,6 +78,35 @@ describe('health observation (GHS 0x2B8B / 0x2BDD)', () => {
     const results = segments.map((s) => assembler.push(s));
     expect(results.slice(0, -1).every((x) => x === null)).toBe(true);
     expect(decodeObservationBody(results.at(-1)!)).toEqual({ type: 'spirometry', components: [fev1(1.48), pef(210)], deviceTime: '2026-11-20T18:02:11', userId: null, flags: {} });
+  });
+
+  it('reads a local time sent with its offset as the instant it is', () => {
+    const body = encodeNumericObservation({ observationType: MDC_OBSERVATION.fev1, unitCode: MDC_UNIT.litre, value: 2, timestamp: { local: '2026-07-01T09:00:00', utcOffsetMinutes: 120 } });
+    expect(decodeObservationBody(body)).toMatchObject({ deviceTime: '2026-07-01T07:00:00', flags: { deviceTimeIsUtc: true, deviceUtcOffsetMinutes: 120 } });
+  });
+
+  it('keeps a doubt about one member of a bundle as a doubt about the test', () => {
+    const body = encodeObservationBundle({
+      observations: [
+        { observationType: MDC_OBSERVATION.fev1, unitCode: MDC_UNIT.litre, value: 1.1, measurementStatus: ['invalidMeasurement'] },
+        { observationType: MDC_OBSERVATION.pef, unitCode: MDC_UNIT.litrePerMinute, value: 180 },
+      ],
+    });
+    expect(decodeObservationBody(body).flags).toEqual({ measurementStatusRaw: 1, invalidMeasurement: true });
+  });
+
+  it.each([
+    [['dataForTesting'], { measurementStatusRaw: 16, dataForTesting: true }],
+    [['earlyEstimatedData'], { measurementStatusRaw: 32, earlyEstimatedData: true }],
+    [['manuallyEntered'], { measurementStatusRaw: 64, manuallyEntered: true }],
+  ])('names measurement status %j', (measurementStatus, flags) => {
+    const body = encodeNumericObservation({ observationType: MDC_OBSERVATION.fev1, unitCode: MDC_UNIT.litre, value: 2, measurementStatus });
+    expect(decodeObservationBody(body).flags).toEqual(flags);
+  });
+
+  it('lists status bits it has no name for', () => {
+    const body = hexToBytes('0300130009000a540200004040060000090000ff').subarray(1);
+    expect(decodeObservationBody(body).flags).toEqual({ measurementStatusRaw: 0x4000, measurementStatusOtherBits: '14' });
   });
 
   it('drops an observation whose segments arrive out of order', () => {

@@ -26,15 +26,33 @@ export const SEGMENT = { first: 0x01, last: 0x02 } as const;
 export const GHS_TIMESTAMP_LENGTH = 9;
 /** GHS/ETS time values count from 2000-01-01T00:00:00. */
 const EPOCH_2000_MS = Date.UTC(2000, 0, 1);
+/** Time resolution, flags bits 2–3: 1 s, 100 ms, 1 ms, 100 µs. */
 const TICKS_PER_SECOND = [1, 10, 1000, 10000] as const;
 const UNKNOWN_PATIENT = 0xff;
 
-export const TIMESTAMP_FLAG = { tickCounter: 0x01, utc: 0x02, tzDstUsed: 0x04, currentTimeline: 0x08 } as const;
+/**
+ * Flags of the GHS time stamp, which has the layout of the Elapsed Time characteristic (GATT
+ * Specification Supplement §3.82): bit 0 tick counter, bit 1 UTC (else local time), bits 2–3
+ * resolution, bit 4 TZ/DST offset used, bit 5 current timeline, bits 6–7 reserved.
+ */
+export const TIMESTAMP_FLAG = { tickCounter: 0x01, utc: 0x02, tzDstUsed: 0x10, currentTimeline: 0x20 } as const;
+export const TIMESTAMP_RESOLUTION_SHIFT = 2;
+/** Time Sync Source Type 7 "not synchronized": a clock nobody set (the PLX "device clock not set"). */
+export const TIME_SYNC_NOT_SYNCHRONIZED = 7;
 
 export interface GhsTimestamp {
-  /** Local wall-clock time when it can be known, else null (a tick counter). */
-  local: string | null;
-  utcWithoutOffset: boolean;
+  /**
+   * "YYYY-MM-DDTHH:mm:ss": UTC when `utc` (also a local time sent with its offset, converted),
+   * else the device's local wall clock without an offset; null for a tick counter.
+   */
+  time: string | null;
+  utc: boolean;
+  /** The TZ/DST offset the device sent, in minutes, when it used one. */
+  offsetMinutes: number | null;
+  /** Sync source "not synchronized". */
+  clockNotSynchronized: boolean;
+  /** Current-timeline flag clear: stamped before the device clock was last changed. */
+  previousTimeline: boolean;
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -43,18 +61,47 @@ function formatUtcFields(ms: number): string {
   return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
 
-/** GHS time stamp (ETS Elapsed Time layout): flags, uint48 time value, sync source, TZ/DST offset (15 min). */
+/** GHS time stamp (Elapsed Time layout): flags, uint48 time value, time sync source, TZ/DST offset (sint8, 15 min). */
 export function readGhsTimestamp(r: ByteReader): GhsTimestamp {
   const flags = r.u8('time stamp flags');
   const value = r.u48('time stamp value');
-  r.u8('time sync source');
-  const offset = r.s8('TZ/DST offset');
-  if (flags & TIMESTAMP_FLAG.tickCounter) return { local: null, utcWithoutOffset: false };
-  const ticksPerSecond = TICKS_PER_SECOND[(flags >> 4) & 0x03] ?? 1;
+  const syncSource = r.u8('time sync source');
+  const offsetUnits = r.s8('TZ/DST offset');
+  const clockNotSynchronized = syncSource === TIME_SYNC_NOT_SYNCHRONIZED;
+  const previousTimeline = (flags & TIMESTAMP_FLAG.currentTimeline) === 0;
+  if (flags & TIMESTAMP_FLAG.tickCounter) return { time: null, utc: false, offsetMinutes: null, clockNotSynchronized, previousTimeline };
+  const ticksPerSecond = TICKS_PER_SECOND[(flags >> TIMESTAMP_RESOLUTION_SHIFT) & 0x03] ?? 1;
   const ms = EPOCH_2000_MS + Math.floor(value / ticksPerSecond) * 1000;
-  if (!(flags & TIMESTAMP_FLAG.utc)) return { local: formatUtcFields(ms), utcWithoutOffset: false };
-  if (flags & TIMESTAMP_FLAG.tzDstUsed) return { local: formatUtcFields(ms + offset * 15 * 60_000), utcWithoutOffset: false };
-  return { local: formatUtcFields(ms), utcWithoutOffset: true };
+  const offsetMinutes = flags & TIMESTAMP_FLAG.tzDstUsed ? offsetUnits * 15 : null;
+  const common = { offsetMinutes, clockNotSynchronized, previousTimeline };
+  if (flags & TIMESTAMP_FLAG.utc) return { time: formatUtcFields(ms), utc: true, ...common };
+  // Local time with its offset from UTC is an instant: local − offset.
+  if (offsetMinutes !== null) return { time: formatUtcFields(ms - offsetMinutes * 60_000), utc: true, ...common };
+  return { time: formatUtcFields(ms), utc: false, ...common };
+}
+
+/**
+ * GHS Measurement Status (uint16), bit -> flag name, spelled as the PLX status names where the
+ * meaning is the same, so READING_QUALITY_FLAGS in @tm/contracts covers both. Bits as in IEEE
+ * 11073-10206 ACOM MeasurementStatus; see README "What is unverified".
+ */
+export const MEASUREMENT_STATUS_BITS: ReadonlyArray<readonly [number, string]> = [
+  [0, 'invalidMeasurement'],
+  [1, 'questionableMeasurement'],
+  [2, 'measurementUnavailable'],
+  [3, 'calibrationOngoing'],
+  [4, 'dataForTesting'],
+  [5, 'earlyEstimatedData'],
+  [6, 'manuallyEntered'],
+];
+/** Named status bits that are set become flags; unnamed set bits are listed; the raw value is kept. */
+function statusFlags(status: number, flags: Flags): void {
+  if (status === 0) return;
+  flags.measurementStatusRaw = status;
+  const named = new Set(MEASUREMENT_STATUS_BITS.map(([bit]) => bit));
+  for (const [bit, name] of MEASUREMENT_STATUS_BITS) if ((status >>> bit) & 1) flags[name] = true;
+  const other = Array.from({ length: 16 }, (_, bit) => bit).filter((bit) => (status >>> bit) & 1 && !named.has(bit));
+  if (other.length > 0) flags.measurementStatusOtherBits = other.join(',');
 }
 
 interface Header {
@@ -62,6 +109,8 @@ interface Header {
   end: number;
   observationType: number | null;
   timestamp: GhsTimestamp | null;
+  /** Measurement Status, 0 when absent. */
+  status: number;
   patient: number | null;
 }
 
@@ -83,13 +132,13 @@ function readHeader(r: ByteReader): Header {
   const observationType = flags & OBSERVATION_FLAG.observationType ? r.u32('observation type') : null;
   const timestamp = flags & OBSERVATION_FLAG.timestamp ? readGhsTimestamp(r) : null;
   if (flags & OBSERVATION_FLAG.measurementDuration) r.float('measurement duration');
-  if (flags & OBSERVATION_FLAG.measurementStatus) r.u16('measurement status');
+  const status = flags & OBSERVATION_FLAG.measurementStatus ? r.u16('measurement status') : 0;
   if (flags & OBSERVATION_FLAG.objectId) r.u32('object id');
   const patient = flags & OBSERVATION_FLAG.patient ? r.u8('patient') : null;
   if (flags & OBSERVATION_FLAG.supplementalInformation) readCountedIds(r, 'supplemental information');
   if (flags & OBSERVATION_FLAG.derivedFrom) readCountedIds(r, 'derived-from');
   if (flags & OBSERVATION_FLAG.hasMember) readCountedIds(r, 'has-member');
-  return { classType, end, observationType, timestamp, patient };
+  return { classType, end, observationType, timestamp, status, patient };
 }
 
 interface NumericObservation {
@@ -133,6 +182,20 @@ function addObservation(o: NumericObservation, components: Component[], flags: F
   else flags[`${mapping.name.replace('/', '')}Unavailable`] = o.value.kind;
 }
 
+/**
+ * What the gateway needs to place the stamp in time: `deviceTimeIsUtc` (deviceTime is UTC, not
+ * the home's wall clock), `deviceUtcOffsetMinutes` (the device's own TZ/DST offset, for the
+ * record), `deviceClockNotSet` (sync source "not synchronized"), `previousTimeline` (stamped
+ * before the device clock was last changed: an offset measured now does not apply to it).
+ */
+function timeFlags(t: GhsTimestamp, flags: Flags): void {
+  if (t.time === null) return;
+  if (t.utc) flags.deviceTimeIsUtc = true;
+  if (t.offsetMinutes !== null) flags.deviceUtcOffsetMinutes = t.offsetMinutes;
+  if (t.clockNotSynchronized) flags.deviceClockNotSet = true;
+  if (t.previousTimeline) flags.previousTimeline = true;
+}
+
 /** One reassembled Health Observation (no segmentation header): a numeric observation or a bundle of them. */
 export function decodeObservationBody(body: Uint8Array): DecodedReading {
   const r = new ByteReader(body, 'health observation');
@@ -142,6 +205,8 @@ export function decodeObservationBody(body: Uint8Array): DecodedReading {
   const unmapped: number[] = [];
   let timestamp = header.timestamp;
   let patient = header.patient;
+  // One measurement on the wire: a doubt about any member is a doubt about the test.
+  let status = header.status;
   if (header.classType === OBSERVATION_CLASS.numeric) {
     addObservation(readNumeric(r, header), components, flags, unmapped);
   } else if (header.classType === OBSERVATION_CLASS.bundle) {
@@ -152,6 +217,7 @@ export function decodeObservationBody(body: Uint8Array): DecodedReading {
         throw new DecodeError(`health observation: bundle member ${i + 1} has class type 0x${member.classType.toString(16)}; only numeric observations are decoded`);
       timestamp ??= member.timestamp;
       patient ??= member.patient;
+      status |= member.status;
       addObservation(readNumeric(r, member), components, flags, unmapped);
     }
     if (r.offset !== header.end) throw new DecodeError(`health observation: bundle ends at offset ${r.offset}, its length says ${header.end}`);
@@ -160,8 +226,9 @@ export function decodeObservationBody(body: Uint8Array): DecodedReading {
   }
   r.expectEnd();
   if (unmapped.length > 0) flags.unmappedObservationTypes = unmapped.join(',');
-  if (timestamp?.utcWithoutOffset) flags.deviceTimeIsUtc = true;
-  return { type: 'spirometry', components, deviceTime: timestamp?.local ?? null, userId: patient === null || patient === UNKNOWN_PATIENT ? null : patient, flags };
+  statusFlags(status, flags);
+  if (timestamp) timeFlags(timestamp, flags);
+  return { type: 'spirometry', components, deviceTime: timestamp?.time ?? null, userId: patient === null || patient === UNKNOWN_PATIENT ? null : patient, flags };
 }
 
 /** A Live/Stored Health Observations value that holds a whole observation (first and last segment). */

@@ -2,7 +2,7 @@ import { DecodedReadingSchema } from '@tm/contracts';
 import { hexToBytes, TruncatedError } from '@tm/ieee11073';
 import { decodeWeightMeasurement, decodeWeightScaleFeature } from './decoder';
 import { encodeWeightMeasurement, encodeWeightScaleFeature, type WeightRecord } from './encoder';
-import { WEIGHT_MEASUREMENT_FIXTURES as M, WEIGHT_SCALE_FEATURE_FIXTURES as F } from './fixtures';
+import { SHARED_SCALE_FIXTURES as SHARED, WEIGHT_MEASUREMENT_FIXTURES as M, WEIGHT_SCALE_FEATURE_FIXTURES as F } from './fixtures';
 import { decoders } from './index';
 
 const kg = (value: number) => ({ code: '29463-7', value, unit: 'kg' });
@@ -13,6 +13,8 @@ describe('weight measurement (0x2A9D)', () => {
     [M.siFull, { type: 'body_weight', components: [kg(82.35)], deviceTime: '2026-11-23T07:30:00', userId: 1, flags: { weightUnit: 'kg', bmi: 26.9, heightM: 1.75 } }],
     [M.imperialUnknownUser, { type: 'body_weight', components: [kg(81.647)], deviceTime: null, userId: null, flags: { weightUnit: 'lb', bmi: 25.1, heightM: 1.803 } }],
     [M.unsuccessful, { type: 'body_weight', components: [], deviceTime: '2026-11-23T07:30:00', userId: null, flags: { weightUnit: 'kg', measurementUnsuccessful: true } }],
+    [M.speziUnsetClockUser1, { type: 'body_weight', components: [kg(23.2)], deviceTime: null, userId: 1, flags: { weightUnit: 'kg', deviceClockNotSet: true } }],
+    [M.speziUnsetClockUser1Second, { type: 'body_weight', components: [kg(18)], deviceTime: null, userId: 1, flags: { weightUnit: 'kg', deviceClockNotSet: true } }],
   ])('decodes $name ($source)', (fixture, expected) => {
     const decoded = decodeWeightMeasurement(hexToBytes(fixture.hex));
     expect(decoded).toEqual(expected);
@@ -46,6 +48,21 @@ describe('weight measurement (0x2A9D)', () => {
 
   it('refuses a weight beyond 327 kg in SI units', () => {
     expect(() => encodeWeightMeasurement({ unit: 'kg', weightKg: 400 })).toThrow(/weight 400/);
+  });
+});
+
+describe('a scale shared by the patient and the spouse', () => {
+  it.each([
+    [SHARED.spouse, 2, 62, '2026-11-23T07:02:00'],
+    [SHARED.patient, 1, 85, '2026-11-23T07:05:00'],
+    [SHARED.unknownUser, null, 71.4, '2026-11-23T07:09:00'],
+  ])('tells $name apart by the user id ($source)', (fixture, userId, weight, deviceTime) => {
+    expect(decodeWeightMeasurement(hexToBytes(fixture.hex))).toEqual({ type: 'body_weight', components: [kg(weight)], deviceTime, userId, flags: { weightUnit: 'kg' } });
+  });
+
+  it('round-trips the user id of each person', () => {
+    for (const userId of [1, 2, 3])
+      expect(decodeWeightMeasurement(encodeWeightMeasurement({ unit: 'kg', weightKg: 62, timestamp: '2026-11-23T07:02:00', userId })).userId).toBe(userId);
   });
 });
 

@@ -15,7 +15,11 @@ export const UNKNOWN_USER = 0xff;
 
 const round = (v: number, decimals: number) => Math.round(v * 10 ** decimals) / 10 ** decimals;
 
-/** Weight Measurement (0x2A9D). */
+/**
+ * Weight Measurement (0x2A9D). The User ID field (flags bit 2) is the scale's user index (UDS
+ * on scales that support it); 0xFF "unknown user" becomes `userId: null`. Which patient a user
+ * index is, is the gateway's binding, not the decoder's.
+ */
 export function decodeWeightMeasurement(bytes: Uint8Array): DecodedReading {
   const r = new ByteReader(bytes, 'weight measurement');
   const f = r.u8('flags');
@@ -26,6 +30,8 @@ export function decodeWeightMeasurement(bytes: Uint8Array): DecodedReading {
   if (raw === WEIGHT_UNSUCCESSFUL) flags.measurementUnsuccessful = true;
   else components.push({ code: LOINC.bodyWeight, value: round(imperial ? raw * LB_PER_IMPERIAL_UNIT * KG_PER_LB : raw * KG_PER_SI_UNIT, 3), unit: 'kg' });
   const deviceTime = f & WEIGHT_FLAG.timestamp ? r.dateTime('time stamp') : null;
+  // A time stamp sent with year, month or day 0 is a clock nobody set: the record's time is unknown.
+  if (f & WEIGHT_FLAG.timestamp && deviceTime === null) flags.deviceClockNotSet = true;
   let userId: number | null = null;
   if (f & WEIGHT_FLAG.userId) {
     const id = r.u8('user id');

@@ -21,7 +21,16 @@ describe('tm-gateway decode', () => {
       ],
       deviceTime: null,
       userId: 1,
-      flags: { pressureUnit: 'mm[Hg]', bodyMovement: true, cuffTooLoose: true, irregularPulse: true, pulseRateRange: 'within', improperPosition: true },
+      flags: {
+        pressureUnit: 'mm[Hg]',
+        // The vector's time stamp has year 0: a clock nobody set.
+        deviceClockNotSet: true,
+        bodyMovement: true,
+        cuffTooLoose: true,
+        irregularPulse: true,
+        pulseRateRange: 'within',
+        improperPosition: true,
+      },
     });
     expect(r.out.split('\n')).toHaveLength(1);
   });
