@@ -1,4 +1,5 @@
-import { statusTopic } from '@tm/contracts';
+import mqtt from 'mqtt';
+import { Receipt, receiptsTopic, statusTopic } from '@tm/contracts';
 import { silentLogger } from '../src/log';
 import { Outbox } from '../src/outbox';
 import { Publisher } from '../src/publisher';
@@ -7,6 +8,13 @@ import { tempDir, weighing } from './fixtures';
 
 const GW = 'demo-gw-6';
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => weighing(from + i));
+
+/** A receipt sent by hand, as ingestion would publish it. */
+async function sendReceipt(brokerUrl: string, receipt: Receipt): Promise<void> {
+  const client = await mqtt.connectAsync(brokerUrl, { username: 'receipter', clientId: `receipt-${process.pid}` });
+  await client.publishAsync(receiptsTopic(GW), JSON.stringify(receipt), { qos: 1 });
+  await client.endAsync();
+}
 
 describe('publisher against a real broker', () => {
   let broker: TestBroker;
@@ -89,6 +97,17 @@ describe('publisher against a real broker', () => {
     expect(await outbox.rejectedIds()).toEqual([weighing(2).id]);
     await new Promise((r) => setTimeout(r, 400));
     expect(receipter.deliveries.get(weighing(2).id)).toBe(1);
+  });
+
+  it('counts a reading the receipt names both stored and rejected as delivered, and never sets it aside', async () => {
+    receipter.receipting = false;
+    await startGateway();
+    await outbox.addMany(range(1, 2));
+    await receipter.waitFor(() => receipter.deliveries.size === 2);
+    const [one, two] = [weighing(1).id, weighing(2).id];
+    await sendReceipt(broker.url, { ids: [one, two], rejected: [{ id: one, reason: 'duplicate_in_batch' }] });
+    await receipter.waitFor(() => outbox.size === 0);
+    expect(await outbox.rejectedIds()).toEqual([]);
   });
 
   it('buffers while the broker is down and flushes everything once it is back', async () => {
