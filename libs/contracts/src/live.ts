@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ComponentSchema, InstantSchema, MeasurementTypeSchema } from './measurement';
-import { SeveritySchema } from './thresholds';
+import { RuleKindSchema, SeveritySchema } from './thresholds';
 
 export const AlertStatusSchema = z.enum(['open', 'acknowledged', 'resolved']);
 export type AlertStatus = z.infer<typeof AlertStatusSchema>;
@@ -9,14 +9,23 @@ export const AlertSchema = z.object({
   id: z.string(),
   patientId: z.string(),
   rule: z.string(),
-  kind: z.enum(['absolute', 'change', 'baseline', 'missing']),
+  kind: RuleKindSchema,
   code: z.string().nullable(),
   severity: SeveritySchema,
   status: AlertStatusSchema,
   /** the value that fired (for change and baseline rules: the change or the drop) */
   value: z.number().nullable(),
   unit: z.string().nullable(),
+  /** the text in one language (the server renders it per Accept-Language, default Danish) */
   message: z.string(),
+  /**
+   * What the message says, as a key plus parameters (numbers as numbers), for each client to render
+   * in its own language and number format with alertMessage from @tm/rules. Rows from before the
+   * key existed read as '' and {}: show `message` then.
+   */
+  messageKey: z.string().default(''),
+  messageParams: z.record(z.string(), z.union([z.number(), z.string()])).default({}),
+  /** the time of the reading the value and message describe */
   measuredAt: InstantSchema.nullable(),
   raisedAt: InstantSchema,
   updatedAt: InstantSchema,
@@ -26,6 +35,14 @@ export const AlertSchema = z.object({
   /** the latest reading is back inside the limits; shown, never auto-resolving a red */
   backInRange: z.boolean(),
   escalated: z.boolean(),
+  /**
+   * When the alert was last marked back in range; kept when readings go out of range again, so a
+   * red after an acknowledged episode ended (in range since the acknowledgement) is told from a
+   * repeat. Null if never, and on rows from before this field.
+   */
+  backInRangeAt: InstantSchema.nullable().default(null),
+  /** when an alert someone had dealt with went red again and was opened as a new red; null if never */
+  reraisedAt: InstantSchema.nullable().default(null),
   /** the threshold rule that applied when the alert fired */
   threshold: z.record(z.string(), z.unknown()),
   acknowledgedBy: z.string().nullable(),

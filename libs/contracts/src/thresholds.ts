@@ -25,6 +25,14 @@ export const AbsoluteRuleSchema = z.object({
   yellow: Limit,
   red: Limit,
 });
+/**
+ * A change no body can make: more than `above` (in the rule's unit) per `withinHours` of the span
+ * between two readings (and at least `above`). Such a pair is "check the reading" (yellow), never red.
+ */
+export const ImplausibleChangeSchema = z.object({
+  above: z.number().positive(),
+  withinHours: z.number().positive().max(24 * 7),
+});
 /** change of a value within a window of measurement time (e.g. weight gain over 3 days). */
 export const ChangeRuleSchema = z.object({
   rule: RuleName,
@@ -33,6 +41,9 @@ export const ChangeRuleSchema = z.object({
   direction: z.enum(['rise', 'fall']),
   unit: z.string(),
   windowHours: z.number().positive().max(24 * 31),
+  /** slack on the window: daily weighings wander by an hour or two (absent: none) */
+  graceHours: z.number().min(0).max(24).optional(),
+  implausible: ImplausibleChangeSchema.optional(),
   yellow: Limit,
   red: Limit,
 });
@@ -44,6 +55,13 @@ export const BaselineRuleSchema = z.object({
   statistic: z.enum(['median', 'mean-sd']),
   windowDays: z.number().positive().max(90),
   minSamples: z.number().int().min(2).max(1000).default(5),
+  /** mean-sd: the smallest spread used (in the code's unit), so identical readings still have a scale */
+  sdFloor: z.number().positive().optional(),
+  /** the smallest drop (in the code's unit, or points for %) that counts at all: below it is measurement noise */
+  minDrop: z.number().positive().optional(),
+  /** red when the reading is at least this many per cent below the baseline, whatever the spread */
+  redDropPercent: z.number().positive().max(100).optional(),
+  /** yellow and red: points below the median (median), or standard deviations below the mean (mean-sd) */
   yellow: Limit,
   red: Limit,
 });
@@ -56,11 +74,28 @@ export const MissingRuleSchema = z.object({
   severity: SeveritySchema,
 });
 
+/**
+ * A flag the device itself sets on a measurement (e.g. the blood pressure cuff's irregular pulse
+ * bit), judged once per measurement of `type`.
+ */
+export const FlagRuleSchema = z.object({
+  rule: RuleName,
+  kind: z.literal('flag'),
+  type: z.enum(MEASUREMENT_TYPES),
+  flag: z.string().min(1).max(64),
+  severity: SeveritySchema,
+});
+
+export const RULE_KINDS = ['absolute', 'change', 'baseline', 'missing', 'flag'] as const;
+export const RuleKindSchema = z.enum(RULE_KINDS);
+export type RuleKind = z.infer<typeof RuleKindSchema>;
+
 export const ThresholdRuleSchema = z
-  .discriminatedUnion('kind', [AbsoluteRuleSchema, ChangeRuleSchema, BaselineRuleSchema, MissingRuleSchema])
+  .discriminatedUnion('kind', [AbsoluteRuleSchema, ChangeRuleSchema, BaselineRuleSchema, MissingRuleSchema, FlagRuleSchema])
   .superRefine((r, ctx) => {
-    if (r.kind === 'missing') return;
-    if (r.yellow === undefined && r.red === undefined) ctx.addIssue({ code: 'custom', message: `${r.rule}: set a yellow or a red limit` });
+    if (r.kind === 'missing' || r.kind === 'flag') return;
+    const redPercent = r.kind === 'baseline' ? r.redDropPercent : undefined;
+    if (r.yellow === undefined && r.red === undefined && redPercent === undefined) ctx.addIssue({ code: 'custom', message: `${r.rule}: set a yellow or a red limit` });
     if (r.kind === 'absolute' || r.kind === 'change') {
       const unit = CODE_DEFINITIONS[r.code as keyof typeof CODE_DEFINITIONS]?.unit;
       if (unit && r.unit !== unit) ctx.addIssue({ code: 'custom', path: ['unit'], message: `${r.rule}: ${r.code} is measured in ${unit}, not ${r.unit}` });
@@ -84,6 +119,24 @@ export const ThresholdsBodySchema = z.object({
 });
 export type ThresholdsBody = z.infer<typeof ThresholdsBodySchema>;
 
+/**
+ * Where a rule in force comes from, for the screen ("personal limits, set by ... on ..."). A
+ * personal rule is one a clinician set for this patient (e.g. a physician's SpO2 limits for a
+ * patient who lives at 88–92 %); programme rules are the programme's defaults.
+ */
+export const RuleProvenanceSchema = z.object({
+  personal: z.boolean(),
+  /** the user who set the personal rule; null for programme rules */
+  setBy: z.string().nullable(),
+  /** when the personal rule took effect; null for programme rules */
+  setAt: InstantSchema.nullable(),
+});
+export type RuleProvenance = z.infer<typeof RuleProvenanceSchema>;
+
+/** A rule as shown on GET thresholds: the rule, and (when the server fills it) where it comes from. */
+export const ThresholdRuleViewSchema = z.intersection(ThresholdRuleSchema, RuleProvenanceSchema.partial());
+export type ThresholdRuleView = z.infer<typeof ThresholdRuleViewSchema>;
+
 export const PatientThresholdsSchema = z.object({
   patientId: z.string(),
   programme: ProgrammeSchema,
@@ -91,6 +144,62 @@ export const PatientThresholdsSchema = z.object({
   programmeDefaults: z.boolean(),
   effectiveFrom: InstantSchema.nullable(),
   changedBy: z.string().nullable(),
-  rules: z.array(ThresholdRuleSchema),
+  rules: z.array(ThresholdRuleViewSchema),
 });
 export type PatientThresholds = z.infer<typeof PatientThresholdsSchema>;
+
+/**
+ * Measurement flags (as the device decoders name them) that say the device itself doubts the
+ * reading: the reading asks for a repeat (yellow) and is never red on its own, and it is left out
+ * of baselines and change windows. One vocabulary for every device: a decoder maps its status bits
+ * onto these names (GHS Measurement Status "invalid" -> invalidMeasurement, "questionable" ->
+ * questionableMeasurement, "not available" -> measurementUnavailable, "test data" ->
+ * dataForTesting, "demonstration data" -> dataForDemonstration, "calibration ongoing" ->
+ * calibrationOngoing). Irregular pulse is not among them: it is a finding, not a fault.
+ */
+export const READING_QUALITY_FLAGS = [
+  // PLX Measurement Status (and GHS Measurement Status mapped onto the same names)
+  'measurementOngoing',
+  'earlyEstimatedData',
+  'dataForDemonstration',
+  'dataForTesting',
+  'calibrationOngoing',
+  'measurementUnavailable',
+  'questionableMeasurement',
+  'invalidMeasurement',
+  // PLX Device and Sensor Status
+  'equipmentMalfunction',
+  'signalProcessingIrregularity',
+  'inadequateSignal',
+  'poorSignal',
+  'lowPerfusion',
+  'erraticSignal',
+  'nonpulsatileSignal',
+  'questionablePulse',
+  'sensorInterference',
+  'sensorUnconnectedToUser',
+  'unknownSensorConnected',
+  'sensorDisplaced',
+  'sensorMalfunctioning',
+  'sensorDisconnected',
+  // BLS Measurement Status
+  'bodyMovement',
+  'cuffTooLoose',
+  'improperPosition',
+  // WSS
+  'measurementUnsuccessful',
+] as const;
+export type ReadingQualityFlag = (typeof READING_QUALITY_FLAGS)[number];
+
+const QUALITY_FLAG_SET: ReadonlySet<string> = new Set(READING_QUALITY_FLAGS);
+
+/**
+ * The quality flags set on a measurement, in the order of READING_QUALITY_FLAGS; `signalQuality:
+ * "poor"` (the pulse oximeter decoder's summary) counts as `poorSignal`. Empty for a clean reading.
+ */
+export function readingQualityProblems(flags: Readonly<Record<string, boolean | number | string>> | null | undefined): ReadingQualityFlag[] {
+  if (!flags) return [];
+  const set = new Set(Object.keys(flags).filter((k) => QUALITY_FLAG_SET.has(k) && flags[k] === true));
+  if (flags.signalQuality === 'poor') set.add('poorSignal');
+  return READING_QUALITY_FLAGS.filter((f) => set.has(f));
+}

@@ -1,5 +1,5 @@
-import { ThresholdRuleSchema, ThresholdsBodySchema } from '@tm/contracts';
-import { PROGRAMME_DEFAULTS, rulesInForce, TELEHJERTE_DEFAULTS, TELEKOL_DEFAULTS } from './defaults';
+import { AlertSchema, PatientThresholdsSchema, readingQualityProblems, ThresholdRuleSchema, ThresholdsBodySchema } from '@tm/contracts';
+import { PERSONAL_PRESETS, PROGRAMME_DEFAULTS, rulesInForce, TELEHJERTE_DEFAULTS, TELEKOL_DEFAULTS } from './defaults';
 import { evaluate } from './evaluate';
 import { applyFinding } from './lifecycle';
 import { day, reading } from './test-fixtures';
@@ -37,8 +37,18 @@ describe('per-patient overrides', () => {
 
   it('replace the programme rule of the same name and carry the time they took effect', () => {
     const rules = rulesInForce('TeleKOL', { ...override, rules: [...override.rules] });
-    expect(rules.filter((r) => r.rule === 'spo2-low')).toEqual([{ ...override.rules[0], source: 'patient', effectiveFrom: '2026-11-20T09:00:00.000Z', changedBy: 'nurse' }]);
-    expect(rules.find((r) => r.rule === 'spo2-baseline-drop')?.source).toBe('programme');
+    expect(rules.filter((r) => r.rule === 'spo2-low')).toEqual([
+      {
+        ...override.rules[0],
+        source: 'patient',
+        effectiveFrom: '2026-11-20T09:00:00.000Z',
+        changedBy: 'nurse',
+        personal: true,
+        setBy: 'nurse',
+        setAt: '2026-11-20T09:00:00.000Z',
+      },
+    ]);
+    expect(rules.find((r) => r.rule === 'spo2-baseline-drop')).toMatchObject({ source: 'programme', personal: false, setBy: null, setAt: null });
   });
 
   it('add rules the programme does not have', () => {
@@ -61,5 +71,44 @@ describe('the threshold an alert records', () => {
       type: 'create',
       alert: { threshold: { rule: 'spo2-low', yellow: 88, red: 85, source: 'patient', effectiveFrom: '2026-11-20T09:00:00.000Z', changedBy: 'nurse' } },
     });
+  });
+});
+
+describe('thresholds contract', () => {
+  it('every personal preset passes the contract', () => {
+    for (const preset of Object.values(PERSONAL_PRESETS)) expect(ThresholdsBodySchema.safeParse({ rules: preset.rules }).success).toBe(true);
+  });
+
+  it('a flag rule needs no limits, a baseline may be red by per cent alone', () => {
+    expect(ThresholdRuleSchema.safeParse({ rule: 'irregular-pulse', kind: 'flag', type: 'blood_pressure', flag: 'irregularPulse', severity: 'yellow' }).success).toBe(true);
+    expect(ThresholdRuleSchema.safeParse({ rule: 'fev1-drop', kind: 'baseline', code: '20150-9', statistic: 'mean-sd', windowDays: 7, redDropPercent: 30 }).success).toBe(true);
+    expect(ThresholdRuleSchema.safeParse({ rule: 'fev1-drop', kind: 'baseline', code: '20150-9', statistic: 'mean-sd', windowDays: 7 }).success).toBe(false);
+  });
+
+  it('shows on the thresholds view which rules are personal and who set them', () => {
+    const rules = rulesInForce('TeleKOL', { rules: [...PERSONAL_PRESETS['copd-lives-at-88-92']!.rules], effectiveFrom: '2026-11-20T09:00:00.000Z', changedBy: 'dr-hansen' });
+    const view = PatientThresholdsSchema.parse({ patientId: 'pt-001', programme: 'TeleKOL', programmeDefaults: false, effectiveFrom: '2026-11-20T09:00:00.000Z', changedBy: 'dr-hansen', rules });
+    expect(view.rules.find((r) => r.rule === 'spo2-low')).toMatchObject({ personal: true, setBy: 'dr-hansen', setAt: '2026-11-20T09:00:00.000Z', yellow: 88, red: 85 });
+    expect(view.rules.find((r) => r.rule === 'pulse-high')).toMatchObject({ personal: false, setBy: null });
+  });
+
+  it('reads an alert stored before messageKey existed as one without a key', () => {
+    const old = {
+      id: '1', patientId: 'pt-001', rule: 'spo2-low', kind: 'absolute', code: '59408-5', severity: 'red', status: 'open', value: 86, unit: '%',
+      message: 'SpO2 86 % is below 88 %', measuredAt: null, raisedAt: '2026-11-01T07:00:00.000Z', updatedAt: '2026-11-01T07:00:00.000Z', count: 1,
+      late: false, backInRange: false, escalated: false, threshold: {}, acknowledgedBy: null, acknowledgedAt: null, acknowledgeNote: null,
+      resolvedBy: null, resolvedAt: null, resolveNote: null,
+    };
+    expect(AlertSchema.parse(old)).toMatchObject({ messageKey: '', messageParams: {}, backInRangeAt: null, reraisedAt: null });
+  });
+
+  it.each([
+    [{ sensorDisplaced: true, signalQuality: 'poor' }, ['poorSignal', 'sensorDisplaced']],
+    [{ bodyMovement: true, irregularPulse: true, pulseRateRange: 'within' }, ['bodyMovement']],
+    [{ irregularPulse: true }, []],
+    [{ invalidMeasurement: false }, []],
+    [undefined, []],
+  ] as const)('the device flags %j make the reading questionable for %j', (flags, problems) => {
+    expect(readingQualityProblems(flags)).toEqual(problems);
   });
 });

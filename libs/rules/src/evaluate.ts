@@ -1,10 +1,12 @@
-import type { MeasurementType, Severity, ThresholdRule } from '@tm/contracts';
-import { durationText, formatNumber, nameOf, typeName, unitText, withUnit } from './wording';
+import { MEASUREMENT_TYPES, readingQualityProblems, TYPE_COMPONENTS, type Flags, type MeasurementType, type ObservationCode, type Severity, type ThresholdRule } from '@tm/contracts';
+import { alertMessage, type MessageKey, type MessageParams } from './messages';
+import { DEFAULT_LOCALE, type Locale } from './wording';
 
 type AbsoluteRule = Extract<ThresholdRule, { kind: 'absolute' }>;
 type ChangeRule = Extract<ThresholdRule, { kind: 'change' }>;
 type BaselineRule = Extract<ThresholdRule, { kind: 'baseline' }>;
 type MissingRule = Extract<ThresholdRule, { kind: 'missing' }>;
+type FlagRule = Extract<ThresholdRule, { kind: 'flag' }>;
 export type RuleKind = ThresholdRule['kind'];
 
 const HOUR_MS = 3_600_000;
@@ -17,6 +19,21 @@ export interface ObservationPoint {
   value: number;
   unit: string;
   measuredAt: Date;
+  /**
+   * The measurement's flags as the device reported them (every component of a measurement carries
+   * the same). Quality flags (READING_QUALITY_FLAGS in @tm/contracts) make the reading ask for a
+   * repeat instead of raising red, and keep it out of other readings' baselines and change windows;
+   * flag rules (irregular pulse) read them too. Pass them for history points as well.
+   */
+  flags?: Readonly<Flags> | undefined;
+  /**
+   * The measurement time is not known for certain (timeSource 'gateway' for stored records of a
+   * device whose clock was not set): the reading is judged on its value, never as within a change
+   * window or a baseline. A flag `timeUncertain: true` says the same.
+   */
+  timeUncertain?: boolean | undefined;
+  /** the measurement's type; inferred from the codes of its components when absent */
+  type?: MeasurementType | undefined;
 }
 
 /**
@@ -28,10 +45,17 @@ export interface Finding<R extends ThresholdRule = ThresholdRule> {
   kind: RuleKind;
   code: string | null;
   severity: Severity | null;
-  /** absolute: the reading; change: the change; baseline: the drop (points, or SDs); missing: hours without data */
+  /**
+   * absolute: the reading; change: the change; baseline: the drop (points for %, else the code's
+   * unit); missing: hours without data; flag: null; a reading the device flagged: the reading
+   */
   value: number | null;
   unit: string | null;
+  /** the sentence in the language evaluation was asked for (Danish by default) */
   message: string;
+  /** the sentence as a key and parameters: render it per client with alertMessage */
+  messageKey: MessageKey;
+  messageParams: MessageParams;
   /** the time the finding describes: the reading, the end of the change span, or the last data of the type */
   measuredAt: Date | null;
   /** the observation whose arrival produced the finding (null for missing data) */
@@ -40,6 +64,11 @@ export interface Finding<R extends ThresholdRule = ThresholdRule> {
   observedAt: Date | null;
   /** the rule object that applied, as passed in (extra fields such as effectiveFrom travel with it) */
   threshold: R;
+}
+
+export interface EvaluateOptions {
+  /** the language of `message` (messageKey and messageParams are the same in every language); default Danish */
+  locale?: Locale;
 }
 
 /** How much history around a new reading a rule needs, by measurement time. */
@@ -53,10 +82,13 @@ export function historyWindowFor(rule: ThresholdRule): HistoryWindow | null {
   switch (rule.kind) {
     case 'absolute':
     case 'missing':
+    case 'flag':
       return null;
-    case 'change':
+    case 'change': {
       // Backdated readings may land before or after the points already stored.
-      return { code: rule.code, beforeMs: rule.windowHours * HOUR_MS, afterMs: rule.windowHours * HOUR_MS };
+      const ms = changeWindowMs(rule);
+      return { code: rule.code, beforeMs: ms, afterMs: ms };
+    }
     case 'baseline':
       return { code: rule.code, beforeMs: rule.windowDays * DAY_MS, afterMs: 0 };
   }
@@ -82,53 +114,126 @@ export function historyRangesFor(rules: readonly ThresholdRule[], observations: 
 /**
  * Evaluate new observations against the rules in force. `history` holds the stored points a
  * window or baseline rule needs (see historyRangesFor); it may include the new observations
- * themselves and may be in any order: evaluation follows measuredAt, never arrival.
- * Missing-data rules are not evaluated here: see missingData.
+ * themselves and may be in any order.
+ *
+ * The new observations may be a whole batch: they are judged one by one in measuredAt order, each
+ * against the history and the batch's earlier observations, so the findings come out in the order
+ * the lifecycle should fold them, and each pair of readings is judged once. Flag rules are judged
+ * once per measurement. Missing-data rules are not evaluated here: see missingData.
  */
 export function evaluate<R extends ThresholdRule>(
   rules: readonly R[],
   observations: readonly ObservationPoint[],
   history: readonly ObservationPoint[],
+  options: EvaluateOptions = {},
 ): Finding<R>[] {
-  const points = uniquePoints([...history, ...observations]);
-  const ordered = [...observations].sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
+  const locale = options.locale ?? DEFAULT_LOCALE;
+  const batch = uniquePoints(observations).sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
+  const inBatch = new Set(batch.map(pointKey));
+  const seen = uniquePoints(history).filter((p) => !inBatch.has(pointKey(p)));
+  const measurements = new Map<string, ObservationPoint[]>();
+  for (const o of batch) measurements.set(o.measurementId, [...(measurements.get(o.measurementId) ?? []), o]);
+
   const findings: Finding<R>[] = [];
-  for (const o of ordered) {
-    for (const rule of rules) {
-      const finding = evaluateOne(rule, o, points);
-      if (finding) findings.push(finding);
+  const flagsJudged = new Set<string>();
+  for (const o of batch) {
+    const own: Finding<R>[] = [];
+    for (const threshold of rules) {
+      const rule: ThresholdRule = threshold;
+      let verdict: Verdict | null;
+      if (rule.kind === 'flag') {
+        if (flagsJudged.has(o.measurementId)) continue;
+        verdict = flagVerdict(rule, measurements.get(o.measurementId) ?? [o], o);
+      } else if (rule.kind === 'missing' || rule.code !== o.code) {
+        continue;
+      } else {
+        verdict = judge(rule, o, seen);
+      }
+      if (verdict) own.push(findingOf(threshold, o, verdict, locale));
     }
+    flagsJudged.add(o.measurementId);
+    findings.push(...onePerReading(own));
+    seen.push(o);
   }
   return findings;
 }
 
-function evaluateOne<R extends ThresholdRule>(threshold: R, o: ObservationPoint, points: readonly ObservationPoint[]): Finding<R> | null {
+interface Verdict {
+  severity: Severity | null;
+  value: number | null;
+  unit: string | null;
+  key: MessageKey;
+  params: MessageParams;
+  measuredAt: Date;
+}
+
+function findingOf<R extends ThresholdRule>(threshold: R, o: ObservationPoint, v: Verdict, locale: Locale): Finding<R> {
   const rule: ThresholdRule = threshold;
-  if (rule.kind === 'missing' || rule.code !== o.code) return null;
-  const verdict = judge(rule, o, points);
-  if (!verdict) return null;
   return {
     rule: rule.rule,
     kind: rule.kind,
-    code: rule.code,
+    code: rule.kind === 'flag' || rule.kind === 'missing' ? null : rule.code,
+    severity: v.severity,
+    value: v.value,
+    unit: v.unit,
+    message: alertMessage(v.key, v.params, locale),
+    messageKey: v.key,
+    messageParams: v.params,
+    measuredAt: v.measuredAt,
     measurementId: o.measurementId,
     observedAt: o.measuredAt,
     threshold,
-    ...verdict,
   };
 }
 
-type Verdict = Pick<Finding, 'severity' | 'value' | 'unit' | 'message' | 'measuredAt'>;
+/** A reading no body could make is one "check the reading", however many weight rules see it. */
+function onePerReading<F extends Finding>(findings: F[]): F[] {
+  let checked = false;
+  return findings.filter((f) => {
+    if (f.messageKey !== 'change.implausible') return true;
+    if (checked) return false;
+    checked = true;
+    return true;
+  });
+}
 
-function judge(rule: AbsoluteRule | ChangeRule | BaselineRule, o: ObservationPoint, points: readonly ObservationPoint[]): Verdict | null {
+function judge(rule: AbsoluteRule | ChangeRule | BaselineRule, o: ObservationPoint, seen: readonly ObservationPoint[]): Verdict | null {
+  let verdict: Verdict | null;
   switch (rule.kind) {
     case 'absolute':
-      return rule.unit === o.unit ? absolute(rule, o) : null;
+      verdict = rule.unit === o.unit ? absolute(rule, o) : null;
+      break;
     case 'change':
-      return rule.unit === o.unit ? change(rule, o, points) : null;
+      // An uncertain time is never "within 3 days" of anything.
+      verdict = rule.unit === o.unit && !isTimeUncertain(o) ? change(rule, o, seen) : null;
+      break;
     case 'baseline':
-      return baseline(rule, o, points);
+      verdict = isTimeUncertain(o) ? null : baseline(rule, o, seen);
+      break;
   }
+  return verdict && trusted(verdict, o);
+}
+
+/**
+ * What the device's own doubts do to a verdict. A reading the device flagged asks for a repeat
+ * (yellow), never red on its own; neither a flagged reading nor one of uncertain time says that
+ * the patient is back in range now.
+ */
+function trusted(v: Verdict, o: ObservationPoint): Verdict | null {
+  const problems = readingQualityProblems(o.flags);
+  const uncertain = isTimeUncertain(o);
+  if (v.severity === null) return problems.length > 0 || uncertain ? null : v;
+  const timeParam: MessageParams = uncertain ? { timeUncertain: 1 } : {};
+  if (problems.length > 0 && v.key !== 'change.implausible')
+    return {
+      severity: 'yellow',
+      value: o.value,
+      unit: o.unit,
+      key: 'reading.flagged',
+      params: { code: o.code, unit: o.unit, value: o.value, flags: problems.join(','), ...timeParam },
+      measuredAt: o.measuredAt,
+    };
+  return { ...v, params: { ...v.params, ...timeParam } };
 }
 
 /**
@@ -139,88 +244,166 @@ function absolute(rule: AbsoluteRule, o: ObservationPoint): Verdict {
   const beyond = (limit: number | undefined) => limit !== undefined && (rule.direction === 'low' ? o.value < limit : o.value > limit);
   const severity: Severity | null = beyond(rule.red) ? 'red' : beyond(rule.yellow) ? 'yellow' : null;
   const limit = severity === 'red' ? rule.red : rule.yellow;
-  const message =
-    severity && limit !== undefined
-      ? `${nameOf(o.code)} ${withUnit(o.value, o.unit)} is ${rule.direction === 'low' ? 'below' : 'above'} ${withUnit(limit, o.unit)}`
-      : `${nameOf(o.code)} ${withUnit(o.value, o.unit)} is within limits`;
-  return { severity, value: o.value, unit: o.unit, message, measuredAt: o.measuredAt };
+  const base = { severity, value: o.value, unit: o.unit, measuredAt: o.measuredAt };
+  if (severity && limit !== undefined)
+    return { ...base, key: rule.direction === 'low' ? 'absolute.below' : 'absolute.above', params: { code: o.code, unit: o.unit, value: o.value, limit } };
+  return { ...base, key: 'absolute.inRange', params: { code: o.code, unit: o.unit, value: o.value } };
 }
+
+/** Amounts are rounded first so 82.1 - 80.1 is 2, not 1.9999999999999. */
+const round = (x: number, digits = 6) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /**
  * Change and baseline limits are amounts ("a gain of 2 kg", "4 points below"): reaching the
- * amount counts. Rounded first so 82.1 - 80.1 is 2, not 1.9999999999999.
+ * amount counts.
  */
 function bySize(amount: number, yellow: number | undefined, red: number | undefined): Severity | null {
-  const a = Math.round(amount * 1e6) / 1e6;
+  const a = round(amount);
   if (red !== undefined && a >= red) return 'red';
   if (yellow !== undefined && a >= yellow) return 'yellow';
   return null;
 }
 
-/**
- * The largest rise (or fall) between the new reading and any other reading of the same code
- * within windowHours of it, before or after. Every pair of readings is judged exactly once, when
- * the later-arriving of the two comes in, so a backlog in shuffled order finds the same changes.
- */
-function change(rule: ChangeRule, o: ObservationPoint, points: readonly ObservationPoint[]): Verdict | null {
-  const windowMs = rule.windowHours * HOUR_MS;
-  const t = o.measuredAt.getTime();
-  let best: { amount: number; from: ObservationPoint; to: ObservationPoint } | null = null;
-  for (const q of points) {
-    if (q.code !== o.code || q.unit !== o.unit || q.measurementId === o.measurementId) continue;
-    if (Math.abs(q.measuredAt.getTime() - t) > windowMs) continue;
-    const [from, to] = q.measuredAt.getTime() <= t ? [q, o] : [o, q];
-    const delta = to.value - from.value;
-    const amount = Math.round((rule.direction === 'rise' ? delta : -delta) * 1e6) / 1e6;
-    if (!best || amount > best.amount || (amount === best.amount && to.measuredAt > best.to.measuredAt)) best = { amount, from, to };
-  }
-  if (!best) return null;
-  const severity = bySize(best.amount, rule.yellow, rule.red);
-  const name = nameOf(o.code);
-  const span = `(${formatNumber(best.from.value)} → ${withUnit(best.to.value, o.unit)})`;
-  const message =
-    best.amount > 0
-      ? `${name} ${rule.direction === 'rise' ? 'up' : 'down'} ${withUnit(best.amount, o.unit)} in ${durationText(rule.windowHours)} ${span}`
-      : `${name} has not ${rule.direction === 'rise' ? 'risen' : 'fallen'} in ${durationText(rule.windowHours)}`;
-  return { severity, value: best.amount, unit: o.unit, message, measuredAt: best.to.measuredAt };
+/** The window plus its grace: daily weighings 72 h and 10 min apart are still "within 3 days". */
+function changeWindowMs(rule: ChangeRule): number {
+  return (rule.windowHours + (rule.graceHours ?? 0)) * HOUR_MS;
+}
+
+interface Pair {
+  amount: number;
+  from: ObservationPoint;
+  to: ObservationPoint;
+  gapMs: number;
+}
+
+/** More than a body can change: `above` per `withinHours` of the span, and at least `above`. */
+function isImplausible(rule: ChangeRule, magnitude: number, gapMs: number): boolean {
+  const limit = rule.implausible;
+  return limit !== undefined && magnitude > limit.above * Math.max(1, gapMs / (limit.withinHours * HOUR_MS));
 }
 
 /**
- * Drop below the patient's own baseline, computed from the readings in the window BEFORE the new
- * one. With fewer than minSamples there is no baseline yet, and no finding.
+ * The largest rise (or fall) between the new reading and any other trusted reading of the same
+ * code within the window of it, before or after. Every pair of readings is judged exactly once,
+ * when the later-arriving of the two comes in, so a backlog in shuffled order finds the same
+ * changes. A pair that changes more than a body can is "check the reading" (yellow), never red:
+ * it is left out of the largest change, and reported only when nothing plausible is out of range.
  */
-function baseline(rule: BaselineRule, o: ObservationPoint, points: readonly ObservationPoint[]): Verdict | null {
+function change(rule: ChangeRule, o: ObservationPoint, seen: readonly ObservationPoint[]): Verdict | null {
+  const windowMs = changeWindowMs(rule);
+  const t = o.measuredAt.getTime();
+  let best: Pair | null = null;
+  let odd: Pair | null = null;
+  let suspect = false;
+  for (const q of seen) {
+    if (q.code !== o.code || q.unit !== o.unit || q.measurementId === o.measurementId || !comparable(q)) continue;
+    const gapMs = Math.abs(q.measuredAt.getTime() - t);
+    if (gapMs > windowMs) continue;
+    const [from, to] = q.measuredAt.getTime() <= t ? [q, o] : [o, q];
+    const delta = round(to.value - from.value);
+    const amount = rule.direction === 'rise' ? delta : -delta;
+    const pair = { amount, from, to, gapMs };
+    if (isImplausible(rule, Math.abs(delta), gapMs)) {
+      suspect = true;
+      if (amount > 0 && (!odd || amount > odd.amount)) odd = pair;
+      continue;
+    }
+    if (!best || amount > best.amount || (amount === best.amount && to.measuredAt > best.to.measuredAt)) best = pair;
+  }
+  const severity = best ? bySize(best.amount, rule.yellow, rule.red) : null;
+  if (best && severity) return changeVerdict(rule, o, best, severity, rule.direction === 'rise' ? 'change.rise' : 'change.fall');
+  if (odd) return changeVerdict(rule, o, odd, 'yellow', 'change.implausible');
+  // A reading that is implausible against its neighbours says nothing about being back in range.
+  if (!best || suspect) return null;
+  if (best.amount > 0) return changeVerdict(rule, o, best, null, rule.direction === 'rise' ? 'change.rise' : 'change.fall');
+  return {
+    severity: null,
+    value: best.amount,
+    unit: o.unit,
+    key: rule.direction === 'rise' ? 'change.noRise' : 'change.noFall',
+    params: { code: o.code, unit: o.unit, windowHours: rule.windowHours },
+    measuredAt: best.to.measuredAt,
+  };
+}
+
+function changeVerdict(rule: ChangeRule, o: ObservationPoint, p: Pair, severity: Severity | null, key: MessageKey): Verdict {
+  const change = key === 'change.implausible' ? Math.abs(p.amount) : p.amount;
+  return {
+    severity,
+    value: change,
+    unit: o.unit,
+    key,
+    params: { code: o.code, unit: o.unit, change, from: p.from.value, to: p.to.value, hours: round(p.gapMs / HOUR_MS, 1), windowHours: rule.windowHours },
+    measuredAt: p.to.measuredAt,
+  };
+}
+
+/**
+ * Drop below the patient's own baseline, computed from the trusted readings in the window BEFORE
+ * the new one. With fewer than minSamples there is no baseline yet, and no finding. A drop
+ * smaller than minDrop is noise whatever the statistics say; for mean − SD the spread is at least
+ * sdFloor, so five identical readings still give a scale to measure a fall against.
+ */
+function baseline(rule: BaselineRule, o: ObservationPoint, seen: readonly ObservationPoint[]): Verdict | null {
   const t = o.measuredAt.getTime();
   const since = t - rule.windowDays * DAY_MS;
-  const prior = points
-    .filter((q) => q.code === o.code && q.unit === o.unit && q.measurementId !== o.measurementId)
+  const prior = seen
+    .filter((q) => q.code === o.code && q.unit === o.unit && q.measurementId !== o.measurementId && comparable(q))
     .filter((q) => q.measuredAt.getTime() >= since && q.measuredAt.getTime() < t)
     .map((q) => q.value);
   if (prior.length < rule.minSamples) return null;
-  const name = nameOf(o.code);
-  const window = `${formatNumber(rule.windowDays)}-day`;
+
+  const level = rule.statistic === 'median' ? median(prior) : prior.reduce((s, v) => s + v, 0) / prior.length;
+  const drop = round(level - o.value);
+  const percent = level > 0 ? round((drop / level) * 100, 1) : 0;
+  const counts = drop >= (rule.minDrop ?? Number.NEGATIVE_INFINITY) && drop > 0;
+  const params: MessageParams = { code: o.code, unit: o.unit, value: o.value, baseline: round(level, 2), drop: round(drop, 3), percent, days: rule.windowDays };
+
+  let severity: Severity | null;
   if (rule.statistic === 'median') {
-    const m = median(prior);
-    const drop = Math.round((m - o.value) * 1e6) / 1e6;
-    const severity = bySize(drop, rule.yellow, rule.red);
-    const amount = o.unit === '%' ? `${formatNumber(drop)} points` : withUnit(drop, o.unit);
-    const message =
-      drop > 0
-        ? `${name} ${withUnit(o.value, o.unit)} is ${amount} below the ${window} median of ${withUnit(m, o.unit)}`
-        : `${name} ${withUnit(o.value, o.unit)} is not below the ${window} median of ${withUnit(m, o.unit)}`;
-    return { severity, value: drop, unit: o.unit === '%' ? 'points' : o.unit, message, measuredAt: o.measuredAt };
+    severity = counts ? bySize(drop, rule.yellow, rule.red) : null;
+  } else {
+    const sd = Math.sqrt(prior.reduce((s, v) => s + (v - level) ** 2, 0) / (prior.length - 1));
+    const spread = Math.max(sd, rule.sdFloor ?? 0);
+    // Identical readings and no floor: no spread to measure a drop against.
+    if (spread === 0) return null;
+    const sds = round(drop / spread, 2);
+    params.sds = sds;
+    severity = counts ? bySize(sds, rule.yellow, rule.red) : null;
   }
-  const mean = prior.reduce((s, v) => s + v, 0) / prior.length;
-  const sd = Math.sqrt(prior.reduce((s, v) => s + (v - mean) ** 2, 0) / (prior.length - 1));
-  // Identical readings give no spread to measure a drop against.
-  if (sd === 0) return null;
-  const sds = Math.round(((mean - o.value) / sd) * 100) / 100;
-  const severity = bySize(sds, rule.yellow, rule.red);
-  const message =
-    sds > 0
-      ? `${name} ${withUnit(o.value, o.unit)} is ${formatNumber(sds)} SD below the ${window} mean of ${withUnit(mean, o.unit)}`
-      : `${name} ${withUnit(o.value, o.unit)} is not below the ${window} mean of ${withUnit(mean, o.unit)}`;
-  return { severity, value: sds, unit: 'SD', message, measuredAt: o.measuredAt };
+  if (counts && rule.redDropPercent !== undefined && percent >= rule.redDropPercent) severity = 'red';
+
+  const key: MessageKey =
+    severity === null ? 'baseline.usual' : rule.statistic === 'median' ? 'baseline.belowMedian' : severity === 'red' ? 'baseline.farBelowMean' : 'baseline.belowMean';
+  return { severity, value: round(drop, 3), unit: o.unit === '%' ? 'points' : o.unit, key, params, measuredAt: o.measuredAt };
+}
+
+/** A flag rule: the flag set on a measurement of the rule's type is a finding; its absence is in range. */
+function flagVerdict(rule: FlagRule, points: readonly ObservationPoint[], o: ObservationPoint): Verdict | null {
+  const type = measurementType(points);
+  if (type !== rule.type) return null;
+  const params: MessageParams = { flag: rule.flag, type };
+  const base = { value: null, unit: null, params, measuredAt: o.measuredAt };
+  if (o.flags?.[rule.flag] === true) return { ...base, severity: rule.severity, key: 'flag.raised' };
+  if (readingQualityProblems(o.flags).length > 0) return null;
+  return { ...base, severity: null, key: 'flag.clear' };
+}
+
+/** The measurement's type as given, else the one type whose components these codes can be. */
+function measurementType(points: readonly ObservationPoint[]): MeasurementType | null {
+  const given = points.find((p) => p.type)?.type;
+  if (given) return given;
+  const candidates = MEASUREMENT_TYPES.filter((t) => points.every((p) => (TYPE_COMPONENTS[t].allowed as readonly string[]).includes(p.code as ObservationCode)));
+  return candidates.length === 1 ? (candidates[0] ?? null) : null;
+}
+
+function isTimeUncertain(p: ObservationPoint): boolean {
+  return p.timeUncertain === true || p.flags?.timeUncertain === true;
+}
+
+/** A reading other readings may be compared with: clean, and at a known time. */
+function comparable(p: ObservationPoint): boolean {
+  return !isTimeUncertain(p) && readingQualityProblems(p.flags).length === 0;
 }
 
 function median(values: readonly number[]): number {
@@ -230,45 +413,61 @@ function median(values: readonly number[]): number {
   return s.length % 2 === 1 ? hi : ((s[mid - 1] ?? hi) + hi) / 2;
 }
 
+const pointKey = (p: ObservationPoint) => `${p.measurementId}\u0000${p.code}`;
+
 function uniquePoints(points: readonly ObservationPoint[]): ObservationPoint[] {
   const seen = new Map<string, ObservationPoint>();
-  for (const p of points) seen.set(`${p.measurementId}\u0000${p.code}`, p);
+  for (const p of points) seen.set(pointKey(p), p);
   return [...seen.values()];
 }
 
 /**
- * Missing data ("blue alarm"): one finding per missing-data rule. A type never received counts
- * from monitoredSince (enrolment); without either the data is missing now. Call it on a timer
- * and after each stored measurement: the in-range finding then clears the open alert.
- * Not received within afterHours means strictly more than afterHours have passed.
+ * Missing data ("blue alarm"): one finding per missing-data rule. Time without data counts from
+ * the later of the last data of the type and `monitoredSince` — the time monitoring began or
+ * resumed (enrolment, or the end of the latest pause) — so the alarm does not fire the minute a
+ * pause ends. Without either the data is missing now. Call it on a timer and after each stored
+ * measurement: the in-range finding then clears the open alert. Not received within afterHours
+ * means strictly more than afterHours have passed.
  */
 export function missingData<R extends ThresholdRule>(
   rules: readonly R[],
   lastSeenByType: Partial<Record<MeasurementType, Date>>,
   now: Date,
-  monitoredSince?: Date,
+  monitoredSince?: Date | null,
+  options: EvaluateOptions = {},
 ): Finding<R>[] {
+  const locale = options.locale ?? DEFAULT_LOCALE;
   const findings: Finding<R>[] = [];
   for (const threshold of rules) {
     const rule: ThresholdRule = threshold;
     if (rule.kind !== 'missing') continue;
-    findings.push({ ...missingVerdict(rule, lastSeenByType[rule.type], now, monitoredSince), threshold });
+    const v = missingVerdict(rule, lastSeenByType[rule.type], now, monitoredSince ?? undefined);
+    findings.push({
+      rule: rule.rule,
+      kind: rule.kind,
+      code: null,
+      measurementId: null,
+      observedAt: null,
+      measuredAt: lastSeenByType[rule.type] ?? null,
+      severity: v.severity,
+      value: v.value,
+      unit: v.value === null ? null : 'h',
+      message: alertMessage(v.key, v.params, locale),
+      messageKey: v.key,
+      messageParams: v.params,
+      threshold,
+    });
   }
   return findings;
 }
 
-function missingVerdict(rule: MissingRule, lastSeen: Date | undefined, now: Date, monitoredSince: Date | undefined): Omit<Finding, 'threshold'> {
-  const base = { rule: rule.rule, kind: rule.kind, code: null, measurementId: null, observedAt: null, measuredAt: lastSeen ?? null };
-  const what = typeName(rule.type);
-  const expected = `expected at least every ${durationText(rule.afterHours)}`;
-  const reference = lastSeen ?? monitoredSince;
-  if (!reference) return { ...base, severity: rule.severity, value: null, unit: null, message: `No ${what} received yet (${expected})` };
-  const hours = Math.max(0, Math.round(((now.getTime() - reference.getTime()) / HOUR_MS) * 10) / 10);
+function missingVerdict(rule: MissingRule, lastSeen: Date | undefined, now: Date, since: Date | undefined): Pick<Verdict, 'severity' | 'value' | 'key' | 'params'> {
+  const resumed = since !== undefined && (lastSeen === undefined || since.getTime() > lastSeen.getTime());
+  const reference = resumed ? since : lastSeen;
+  const params: MessageParams = { type: rule.type, expectedHours: rule.afterHours };
+  if (!reference) return { severity: rule.severity, value: null, key: 'missing.never', params };
+  const hours = Math.max(0, round((now.getTime() - reference.getTime()) / HOUR_MS, 1));
   const late = now.getTime() - reference.getTime() > rule.afterHours * HOUR_MS;
-  const message = late
-    ? lastSeen
-      ? `No ${what} for ${formatNumber(hours)} h (${expected})`
-      : `No ${what} received in ${formatNumber(hours)} h since monitoring began (${expected})`
-    : `${what[0]?.toUpperCase()}${what.slice(1)} received ${formatNumber(hours)} h ago`;
-  return { ...base, severity: late ? rule.severity : null, value: hours, unit: unitText('h'), message };
+  const key: MessageKey = late ? (resumed ? 'missing.lateSinceStart' : 'missing.late') : resumed ? 'missing.awaiting' : 'missing.received';
+  return { severity: late ? rule.severity : null, value: hours, key, params: { ...params, hours } };
 }

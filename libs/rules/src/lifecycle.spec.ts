@@ -1,7 +1,7 @@
 import { LOINC, type Alert, type Severity } from '@tm/contracts';
 import { TELEHJERTE_DEFAULTS, TELEKOL_DEFAULTS } from './defaults';
 import { evaluate, type Finding } from './evaluate';
-import { acknowledge, AlertLifecycleError, applyFinding, escalate, isEscalationDue, resolve, triageOf, type AlertCommand } from './lifecycle';
+import { acknowledge, AlertLifecycleError, applyFinding, escalate, isEscalationDue, raisedSeverity, resolve, triageOf, type AlertCommand } from './lifecycle';
 import { day, HOUR, reading, ruleNamed } from './test-fixtures';
 
 const spo2Low = ruleNamed(TELEKOL_DEFAULTS, 'spo2-low');
@@ -33,17 +33,35 @@ describe('one open alert per patient and rule', () => {
 
   it('records the threshold that applied when it fired', () => {
     const [c] = run([spo2('m1', 86, day(0))], () => day(0)).commands;
-    expect(c).toMatchObject({ type: 'create', alert: { threshold: spo2Low, raisedAt: day(0).toISOString(), late: false, backInRange: false, escalated: false } });
+    expect(c).toMatchObject({
+      type: 'create',
+      alert: { threshold: spo2Low, raisedAt: day(0).toISOString(), late: false, backInRange: false, escalated: false, backInRangeAt: null, reraisedAt: null },
+    });
+    expect(raisedSeverity(c!)).toBe('red');
   });
 
   it('keeps the worst severity and shows the latest value', () => {
     const { alert } = run([spo2('m1', 86, day(0)), spo2('m2', 90, day(1))], (i) => day(i));
-    expect(alert).toMatchObject({ severity: 'red', value: 90, message: 'SpO2 90 % is below 92 %', count: 2 });
+    expect(alert).toMatchObject({
+      severity: 'red',
+      value: 90,
+      message: 'SpO2 90 % er under grænsen på 92 %',
+      messageKey: 'absolute.below',
+      messageParams: { value: 90, limit: 92 },
+      count: 2,
+    });
   });
 
   it('counts a backdated reading but keeps the latest value shown', () => {
-    const { alert } = run([spo2('m2', 90, day(1)), spo2('m1', 86, day(0))], () => day(1));
-    expect(alert).toMatchObject({ severity: 'red', value: 90, count: 2, measuredAt: day(1).toISOString() });
+    const { alert } = run([spo2('m2', 86, day(1)), spo2('m1', 90, day(0))], () => day(1));
+    expect(alert).toMatchObject({ severity: 'red', value: 86, count: 2, measuredAt: day(1).toISOString() });
+  });
+
+  it("a late red that makes a yellow alert red shows the red's value and message", () => {
+    const { alert, commands } = run([spo2('m2', 90, day(1)), spo2('m1', 86, day(0))], () => day(1));
+    expect(commands.map((c) => c.type)).toEqual(['create', 'update']);
+    expect(commands[1]).toMatchObject({ worsened: true });
+    expect(alert).toMatchObject({ severity: 'red', value: 86, message: 'SpO2 86 % er under grænsen på 88 %', count: 2, measuredAt: day(0).toISOString() });
   });
 
   it.each([
@@ -129,15 +147,18 @@ describe('acknowledge and resolve', () => {
     expect(() => acknowledge(resolved(), 'nurse2', null, day(0, 2))).toThrow(/resolved by nurse at 2026-11-01T08:00:00.000Z/);
   });
 
-  it('reopens an acknowledged yellow that turns red', () => {
+  it('reopens an acknowledged yellow that turns red, as a new red', () => {
     const acked = acknowledge(open('yellow'), 'nurse', null, day(0, 1));
     const c = applyFinding(acked, spo2('m2', 85, day(0, 2)), day(0, 2));
-    expect(c).toMatchObject({ type: 'update', alert: { status: 'open', severity: 'red', acknowledgedBy: 'nurse' } });
+    expect(c).toMatchObject({ type: 'reraise', reason: 'turned-red', alert: { status: 'open', severity: 'red', acknowledgedBy: 'nurse', reraisedAt: day(0, 2).toISOString() } });
+    expect(raisedSeverity(c)).toBe('red');
   });
 
   it('keeps an acknowledged red acknowledged on repeats', () => {
     const acked = acknowledge(open('red'), 'nurse', null, day(0, 1));
-    expect(applyFinding(acked, spo2('m2', 85, day(0, 2)), day(0, 2))).toMatchObject({ type: 'update', alert: { status: 'acknowledged', count: 2 } });
+    const c = applyFinding(acked, spo2('m2', 85, day(0, 2)), day(0, 2));
+    expect(c).toMatchObject({ type: 'update', worsened: false, alert: { status: 'acknowledged', count: 2 } });
+    expect(raisedSeverity(c)).toBeNull();
   });
 });
 

@@ -13,15 +13,47 @@ export const MAX_NOTE_LENGTH = 2000;
 export type NewAlert = Omit<Alert, 'id' | 'patientId'>;
 
 /**
- * What to do with the one open alert of a patient and rule. `update`, `markBackInRange` and
- * `clear` carry the alert's next state, to be written in place.
+ * Why an alert someone had already dealt with (acknowledged) needs a person again.
+ * - `turned-red`: it was yellow and a red reading came in;
+ * - `red-again`: the patient was back in range after the acknowledgement, and a new red came in.
+ */
+export type ReraiseReason = 'turned-red' | 'red-again';
+
+/**
+ * What to do with the one open alert of a patient and rule. `update`, `reraise`,
+ * `markBackInRange` and `clear` carry the alert's next state, to be written in place.
+ * - `create`: a new alert; announce it (a red is a new red for the nurse).
+ * - `update`: the alert changed; `worsened` when a yellow nobody had acknowledged turned red
+ *   (announce and count it as a red raised).
+ * - `reraise`: an acknowledged alert is open again as a new red (status `open`, `reraisedAt` now,
+ *   escalation clock restarted): announce and count it as a red raised, put it at the top.
  */
 export type AlertCommand =
   | { type: 'create'; alert: NewAlert }
-  | { type: 'update'; alert: Alert }
+  | { type: 'update'; alert: Alert; worsened: boolean }
+  | { type: 'reraise'; alert: Alert; reason: ReraiseReason }
   | { type: 'markBackInRange'; alert: Alert }
   | { type: 'clear'; alert: Alert }
   | { type: 'none'; reason: string };
+
+/**
+ * The severity a command raises for the nurse — the one to count in tm_alerts_raised_total and to
+ * announce ("Ny rød") — or null when it raises nothing new.
+ */
+export function raisedSeverity(command: AlertCommand): Severity | null {
+  switch (command.type) {
+    case 'create':
+      return command.alert.severity;
+    case 'reraise':
+      return 'red';
+    case 'update':
+      return command.worsened ? 'red' : null;
+    case 'markBackInRange':
+    case 'clear':
+    case 'none':
+      return null;
+  }
+}
 
 export type AlertLifecycleErrorCode = 'ALERT_RESOLVED' | 'ALERT_ALREADY_ACKNOWLEDGED' | 'USER_REQUIRED' | 'NOTE_TOO_LONG' | 'RULE_MISMATCH';
 
@@ -41,6 +73,18 @@ function worst(a: Severity, b: Severity): Severity {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
+/**
+ * The episode the nurse acknowledged is over: the patient has been back in range since she
+ * acknowledged it. A red after that is a new red, not a repeat; a red after the patient only
+ * eased to yellow is the same episode (a patient hovering at the red limit does not re-raise on
+ * every other reading).
+ */
+function backInRangeSinceAcknowledged(alert: Alert): boolean {
+  if (alert.backInRange) return true;
+  if (!alert.backInRangeAt || !alert.acknowledgedAt) return false;
+  return Date.parse(alert.backInRangeAt) >= Date.parse(alert.acknowledgedAt);
+}
+
 function isLate(finding: Finding, now: Date, lateAfterMs: number): boolean {
   const measured = finding.observedAt ?? finding.measuredAt;
   return measured !== null && now.getTime() - measured.getTime() > lateAfterMs;
@@ -51,7 +95,11 @@ function isLate(finding: Finding, now: Date, lateAfterMs: number): boolean {
  * a resolved alert counts as none). One open alert per patient and rule: repeats update it.
  * Evaluation follows measurement time here too: a backdated reading adds to the count and the
  * worst severity, but only a reading at least as recent as the alert's latest changes the value
- * shown or says the patient is back in range.
+ * shown or says the patient is back in range — except a late red that makes a yellow alert red,
+ * whose value and message then explain the red.
+ *
+ * An acknowledged alert that gets a red it has not shown — it was yellow, or the patient has been
+ * back in range since the acknowledgement — is a new red for the nurse: `reraise`, open again.
  */
 export function applyFinding(open: Alert | null, finding: Finding, now: Date, lateAfterMs: number = DEFAULT_LATE_AFTER_MS): AlertCommand {
   const current = open && open.status !== 'resolved' ? open : null;
@@ -59,6 +107,16 @@ export function applyFinding(open: Alert | null, finding: Finding, now: Date, la
     throw new AlertLifecycleError('RULE_MISMATCH', `Alert ${current.id} belongs to rule ${current.rule}, not ${finding.rule}: pass the open alert of the finding's rule`);
   const at = now.toISOString();
   const measuredAt = finding.measuredAt?.toISOString() ?? null;
+  const shown = {
+    value: finding.value,
+    unit: finding.unit,
+    message: finding.message,
+    messageKey: finding.messageKey,
+    messageParams: { ...finding.messageParams },
+    measuredAt,
+    late: isLate(finding, now, lateAfterMs),
+    threshold: { ...finding.threshold },
+  };
 
   if (!current) {
     if (!finding.severity) return { type: 'none', reason: 'in range and no open alert' };
@@ -70,17 +128,14 @@ export function applyFinding(open: Alert | null, finding: Finding, now: Date, la
         code: finding.code,
         severity: finding.severity,
         status: 'open',
-        value: finding.value,
-        unit: finding.unit,
-        message: finding.message,
-        measuredAt,
+        ...shown,
         raisedAt: at,
         updatedAt: at,
         count: 1,
-        late: isLate(finding, now, lateAfterMs),
         backInRange: false,
         escalated: false,
-        threshold: { ...finding.threshold },
+        backInRangeAt: null,
+        reraisedAt: null,
         acknowledgedBy: null,
         acknowledgedAt: null,
         acknowledgeNote: null,
@@ -98,27 +153,29 @@ export function applyFinding(open: Alert | null, finding: Finding, now: Date, la
     if (finding.kind === 'missing')
       return {
         type: 'clear',
-        alert: { ...current, status: 'resolved', backInRange: true, resolvedBy: SYSTEM_USER, resolvedAt: at, resolveNote: finding.message, updatedAt: at },
+        alert: { ...current, status: 'resolved', backInRange: true, backInRangeAt: at, resolvedBy: SYSTEM_USER, resolvedAt: at, resolveNote: finding.message, updatedAt: at },
       };
     if (findingTime < alertTime) return { type: 'none', reason: 'an in-range reading older than the alert says nothing about now' };
     if (current.backInRange) return { type: 'none', reason: 'already marked back in range' };
     // Shown on the alert for the nurse to decide; a red is never resolved without a person.
-    return { type: 'markBackInRange', alert: { ...current, backInRange: true, updatedAt: at } };
+    return { type: 'markBackInRange', alert: { ...current, backInRange: true, backInRangeAt: at, updatedAt: at } };
   }
 
   if (finding.kind === 'missing') return { type: 'none', reason: 'data still missing; the open alert already says so' };
 
   const severity = worst(current.severity, finding.severity);
   const newer = findingTime > alertTime || (findingTime === alertTime && RANK[finding.severity] > RANK[current.severity]);
-  // A yellow someone acknowledged that turns red needs a person's attention again.
-  const reopened = severity === 'red' && current.severity === 'yellow' && current.status === 'acknowledged';
-  const latest = newer
-    ? { value: finding.value, unit: finding.unit, message: finding.message, measuredAt, late: isLate(finding, now, lateAfterMs), backInRange: false, threshold: { ...finding.threshold } }
-    : {};
-  return {
-    type: 'update',
-    alert: { ...current, ...latest, severity, count: current.count + 1, status: reopened ? 'open' : current.status, updatedAt: at },
-  };
+  const upgrades = RANK[finding.severity] > RANK[current.severity];
+  const latest = newer ? { ...shown, backInRange: false } : upgrades ? shown : {};
+  const next: Alert = { ...current, ...latest, severity, count: current.count + 1, updatedAt: at };
+
+  if (finding.severity === 'red' && current.status === 'acknowledged') {
+    // A yellow someone acknowledged that turns red, or a red that comes back after the patient was
+    // back in range, needs a person's attention again: a new red, not a repeat.
+    const reason: ReraiseReason | null = current.severity === 'yellow' ? 'turned-red' : newer && backInRangeSinceAcknowledged(current) ? 'red-again' : null;
+    if (reason) return { type: 'reraise', reason, alert: { ...next, status: 'open', escalated: false, reraisedAt: at } };
+  }
+  return { type: 'update', worsened: current.status === 'open' && current.severity === 'yellow' && severity === 'red', alert: next };
 }
 
 function checkActor(user: string, note: string | null | undefined): void {
@@ -152,12 +209,13 @@ export function resolve(alert: Alert, user: string, note: string | null | undefi
 }
 
 /**
- * A red alert still open (nobody acknowledged it) escalateAfterMs after it was raised.
- * The clock runs from raisedAt: an alert raised yellow that turns red later is due at once
- * if it is older than the limit, erring on the side of a second look.
+ * A red alert still open (nobody acknowledged it) escalateAfterMs after it was raised — or after
+ * it was raised again (`reraisedAt`), which restarts the clock. An alert raised yellow that turns
+ * red later is due at once if it is older than the limit, erring on the side of a second look.
  */
 export function isEscalationDue(alert: Alert, now: Date, escalateAfterMs: number = DEFAULT_ESCALATE_AFTER_MS): boolean {
-  return alert.severity === 'red' && alert.status === 'open' && !alert.escalated && now.getTime() - Date.parse(alert.raisedAt) >= escalateAfterMs;
+  const since = Date.parse(alert.reraisedAt ?? alert.raisedAt);
+  return alert.severity === 'red' && alert.status === 'open' && !alert.escalated && now.getTime() - since >= escalateAfterMs;
 }
 
 export function escalate(alert: Alert, now: Date): Alert {

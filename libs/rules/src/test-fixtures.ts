@@ -16,10 +16,12 @@ const UNITS: Record<string, string> = {
   [LOINC.systolic]: 'mm[Hg]',
   [LOINC.pulse]: '/min',
   [LOINC.fev1]: 'L',
+  [LOINC.diastolic]: 'mm[Hg]',
 };
 
-export function reading(id: string, code: string, value: number, measuredAt: Date): ObservationPoint {
-  return { measurementId: id, code, value, unit: UNITS[code] ?? '?', measuredAt };
+/** One component of a measurement; `extra` carries the measurement's flags, timeUncertain or type. */
+export function reading(id: string, code: string, value: number, measuredAt: Date, extra: Partial<ObservationPoint> = {}): ObservationPoint {
+  return { measurementId: id, code, value, unit: UNITS[code] ?? '?', measuredAt, ...extra };
 }
 
 export function ruleNamed<R extends ThresholdRule>(rules: readonly R[], name: string): R {

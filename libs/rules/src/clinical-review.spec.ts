@@ -1,0 +1,440 @@
+/**
+ * The clinical review of issue 10, case by case, in the order of the issue's numbers: silent reds
+ * (1, 4, 5), false reds (7, 8, 9, 10, 11) and the rules that were clinically missing. Items 2, 3
+ * and 6 live in the ingestion service and the device decoders and are tested there.
+ */
+import { LOINC, type Alert, type ThresholdRule } from '@tm/contracts';
+import { overrideConflicts, PERSONAL_PRESETS, rulesInForce, TELEHJERTE_DEFAULTS, TELEKOL_DEFAULTS } from './defaults';
+import { evaluate, missingData, type Finding, type ObservationPoint } from './evaluate';
+import { acknowledge, applyFinding, isEscalationDue, raisedSeverity, type AlertCommand } from './lifecycle';
+import { day, reading, ruleNamed } from './test-fixtures';
+
+const spo2Low = ruleNamed(TELEKOL_DEFAULTS, 'spo2-low');
+const weightGain = ruleNamed(TELEHJERTE_DEFAULTS, 'weight-gain');
+const weightRules = TELEHJERTE_DEFAULTS.filter((r) => r.kind === 'change');
+const spo2 = (id: string, value: number, at: Date, extra: Partial<ObservationPoint> = {}) => reading(id, LOINC.spo2, value, at, extra);
+const weight = (id: string, kg: number, at: Date, extra: Partial<ObservationPoint> = {}) => reading(id, LOINC.bodyWeight, kg, at, extra);
+const fev1 = (id: string, litres: number, at: Date, extra: Partial<ObservationPoint> = {}) => reading(id, LOINC.fev1, litres, at, extra);
+
+function only(findings: Finding[]): Finding {
+  expect(findings).toHaveLength(1);
+  return findings[0]!;
+}
+
+/** A store of one patient's alerts: applies findings as the service would, keeps the commands. */
+class Store {
+  readonly alerts = new Map<string, Alert>();
+  readonly commands: AlertCommand[] = [];
+  apply(findings: readonly Finding[], now: Date): AlertCommand[] {
+    const out = findings.map((f) => {
+      const c = applyFinding(this.alerts.get(f.rule) ?? null, f, now);
+      if (c.type === 'create') this.alerts.set(f.rule, { ...c.alert, id: `a-${f.rule}`, patientId: 'pt-001' });
+      else if (c.type !== 'none') this.alerts.set(f.rule, c.alert);
+      return c;
+    });
+    this.commands.push(...out);
+    return out;
+  }
+  measure(rules: readonly ThresholdRule[], points: ObservationPoint[], now: Date, history: ObservationPoint[] = []): AlertCommand[] {
+    return this.apply(evaluate(rules, points, history), now);
+  }
+  acknowledge(rule: string, at: Date): void {
+    this.alerts.set(rule, acknowledge(this.alerts.get(rule)!, 'nurse', null, at));
+  }
+  get(rule: string): Alert {
+    return this.alerts.get(rule)!;
+  }
+}
+
+describe('1. a red that comes back after the nurse acknowledged the alert is a new red', () => {
+  it.each([
+    ['red → acknowledged → back in range → red again days later', [86, 'ack', 95, 85], 'red-again'],
+    ['red → acknowledged → back in range → yellow → red', [86, 'ack', 95, 90, 86], 'red-again'],
+    ['red → back in range → acknowledged → red', [86, 95, 'ack', 86], 'red-again'],
+    ['yellow → acknowledged → red (already reopened before; kept)', [90, 'ack', 86], 'turned-red'],
+    ['yellow → acknowledged → back in range → red', [90, 'ack', 95, 86], 'turned-red'],
+  ] as const)('raises a new red for %s', (_title, steps, reason) => {
+    const store = new Store();
+    let last: AlertCommand | undefined;
+    steps.forEach((step, i) => {
+      if (step === 'ack') store.acknowledge('spo2-low', day(i, 1));
+      else [last] = store.measure([spo2Low], [spo2(`m${i}`, step, day(i))], day(i));
+    });
+    expect(last).toMatchObject({ type: 'reraise', reason, alert: { status: 'open', severity: 'red', backInRange: false, escalated: false } });
+    expect(raisedSeverity(last!)).toBe('red');
+  });
+
+  it('reopens an acknowledged red whose backInRange is true when a newer red arrives', () => {
+    const store = new Store();
+    store.measure([spo2Low], [spo2('m1', 86, day(0))], day(0));
+    store.acknowledge('spo2-low', day(0, 1));
+    store.measure([spo2Low], [spo2('m2', 95, day(1))], day(1));
+    expect(store.get('spo2-low')).toMatchObject({ status: 'acknowledged', backInRange: true, backInRangeAt: day(1).toISOString() });
+    const [c] = store.measure([spo2Low], [spo2('m3', 85, day(4))], day(4));
+    expect(c).toMatchObject({ type: 'reraise', alert: { status: 'open', reraisedAt: day(4).toISOString(), value: 85, count: 2, acknowledgedBy: 'nurse' } });
+  });
+
+  it('does not re-raise a patient who hovers at the red limit: red → acknowledged → yellow → red is one episode', () => {
+    const store = new Store();
+    [87, 89, 87, 89, 87].forEach((v, i) => {
+      store.measure([spo2Low], [spo2(`m${i}`, v, day(0, 12 * i))], day(0, 12 * i));
+      if (i === 0) store.acknowledge('spo2-low', day(0, 1));
+    });
+    expect(store.commands.map((c) => c.type)).toEqual(['create', 'update', 'update', 'update', 'update']);
+    expect(store.get('spo2-low')).toMatchObject({ status: 'acknowledged', count: 5 });
+  });
+
+  it('keeps an acknowledged red acknowledged while it stays red (a repeat, not a new red)', () => {
+    const store = new Store();
+    store.measure([spo2Low], [spo2('m1', 86, day(0))], day(0));
+    store.acknowledge('spo2-low', day(0, 1));
+    const [c] = store.measure([spo2Low], [spo2('m2', 85, day(0, 2))], day(0, 2));
+    expect(c).toMatchObject({ type: 'update', worsened: false, alert: { status: 'acknowledged' } });
+  });
+
+  it('does not re-raise for a backdated red older than the reading the alert shows', () => {
+    const store = new Store();
+    store.measure([spo2Low], [spo2('m1', 86, day(1))], day(1));
+    store.acknowledge('spo2-low', day(1, 1));
+    store.measure([spo2Low], [spo2('m2', 95, day(2))], day(2));
+    const [c] = store.measure([spo2Low], [spo2('m0', 85, day(0, 12))], day(2, 1));
+    expect(c).toMatchObject({ type: 'update', alert: { status: 'acknowledged' } });
+  });
+
+  it('restarts the escalation clock when the red is raised again', () => {
+    const store = new Store();
+    store.measure([spo2Low], [spo2('m1', 86, day(0))], day(0));
+    store.acknowledge('spo2-low', day(0, 1));
+    store.measure([spo2Low], [spo2('m2', 95, day(1))], day(1));
+    store.measure([spo2Low], [spo2('m3', 85, day(3))], day(3));
+    const alert = store.get('spo2-low');
+    expect(isEscalationDue(alert, new Date(day(3).getTime() + 29 * 60_000))).toBe(false);
+    expect(isEscalationDue(alert, new Date(day(3).getTime() + 30 * 60_000))).toBe(true);
+  });
+
+  it('a second rule going red on a patient who is already red is a new alert of its own', () => {
+    const store = new Store();
+    const week = [95, 96, 95, 94, 96, 95, 95].map((v, i) => spo2(`h${i}`, v, day(-7 + i)));
+    store.measure([spo2Low], [spo2('m1', 87, day(0))], day(0));
+    const commands = store.measure(TELEKOL_DEFAULTS, [spo2('m2', 86, day(1))], day(1), week);
+    expect(commands.map((c) => [c.type, raisedSeverity(c)])).toEqual([
+      ['update', null],
+      ['create', 'red'],
+    ]);
+  });
+});
+
+describe('4. FEV1 drop from a baseline with no spread', () => {
+  const rule = ruleNamed(TELEKOL_DEFAULTS, 'fev1-baseline-drop');
+  const flat = (litres: number) => [0, 1, 2, 3, 4].map((i) => fev1(`f${i}`, litres, day(-5 + i)));
+
+  it.each([
+    ['raises red for a 50 % fall after five identical readings', 2.4, 1.2, 'red', 'FEV1 1,2 L er markant under patientens normale niveau (2,4 L): 50 % lavere'],
+    ['raises red for a 30 % fall (the action-plan size of a fall)', 2.0, 1.4, 'red', 'FEV1 1,4 L er markant under patientens normale niveau (2 L): 30 % lavere'],
+    ['raises yellow for a 0.2 L fall (2 × the 0.1 L spread floor)', 2.0, 1.8, 'yellow', 'FEV1 1,8 L er under patientens normale niveau (2 L de seneste 7 dage)'],
+    ['stays in range for a 0.1 L fall (within spirometry repeatability)', 2.0, 1.9, null, 'FEV1 1,9 L er på patientens normale niveau (2 L)'],
+  ] as const)('%s', (_title, usual, now, severity, message) => {
+    const f = only(evaluate([rule], [fev1('new', now, day(0))], flat(usual)));
+    expect(f).toMatchObject({ severity, message });
+  });
+});
+
+describe('5. a personal override cannot switch off a programme red', () => {
+  const override = (rules: ThresholdRule[]) => rulesInForce('TeleKOL', { rules, effectiveFrom: '2026-11-20T09:00:00.000Z', changedBy: 'nurse' });
+  const pulseAsSpo2Low: ThresholdRule = { rule: 'spo2-low', kind: 'absolute', code: LOINC.pulse, direction: 'high', unit: '/min', yellow: 100, red: 120 };
+  const spo2YellowOnly: ThresholdRule = { rule: 'spo2-low', kind: 'absolute', code: LOINC.spo2, direction: 'low', unit: '%', yellow: 90 };
+
+  it('keeps the SpO2 red when spo2-low is re-coded to pulse, and adds the pulse rule under its own name', () => {
+    const rules = override([pulseAsSpo2Low]);
+    expect(rules.find((r) => r.rule === 'spo2-low')).toMatchObject({ code: LOINC.spo2, red: 88, source: 'programme' });
+    expect(rules.find((r) => r.rule === 'spo2-low-personal')).toMatchObject({ code: LOINC.pulse, red: 120, source: 'patient', setBy: 'nurse' });
+    const findings = evaluate(rules, [spo2('m1', 84, day(30)), reading('m1', LOINC.pulse, 125, day(30))], []);
+    expect(findings.filter((f) => f.severity).map((f) => [f.rule, f.severity])).toEqual([
+      ['spo2-low', 'red'],
+      ['pulse-high', 'yellow'],
+      ['spo2-low-personal', 'red'],
+    ]);
+  });
+
+  it('names the re-coded rule as a conflict, so a PUT can refuse it', () => {
+    expect(overrideConflicts('TeleKOL', [pulseAsSpo2Low, { ...spo2YellowOnly, rule: 'spo2-mine' }])).toEqual([
+      { rule: 'spo2-low', message: expect.stringContaining('cannot be switched off') },
+    ]);
+  });
+
+  it.each([
+    ['a personal SpO2 rule with only a yellow keeps the programme red < 88 %', spo2YellowOnly, spo2('m1', 87, day(30)), 'red'],
+    ['the personal yellow applies as set (90 %)', spo2YellowOnly, spo2('m1', 89, day(30)), 'yellow'],
+    ['and replaces the programme yellow (91 % is green for this patient)', spo2YellowOnly, spo2('m1', 91, day(30)), null],
+    [
+      'a physician may move the red (85 % for a patient who lives at 88–92 %)',
+      { ...spo2YellowOnly, yellow: 88, red: 85 } as ThresholdRule,
+      spo2('m1', 86, day(30)),
+      'yellow',
+    ],
+  ] as const)('%s', (_title, own, o, severity) => {
+    const rules = override([own]);
+    expect(evaluate(rules.filter((r) => r.rule === 'spo2-low'), [o], []).map((f) => f.severity)).toEqual([severity]);
+  });
+
+  it('a personal weight rule without a red keeps the 2 kg red and the window grace', () => {
+    const rules = rulesInForce('TeleHjerte', {
+      rules: [{ rule: 'weight-gain', kind: 'change', code: LOINC.bodyWeight, direction: 'rise', unit: 'kg', windowHours: 72, yellow: 1.5 }],
+      effectiveFrom: '2026-11-20T09:00:00.000Z',
+      changedBy: 'nurse',
+    });
+    const gain = rules.find((r) => r.rule === 'weight-gain');
+    expect(gain).toMatchObject({ yellow: 1.5, red: 2, graceHours: 6, personal: true });
+    expect(evaluate([gain!], [weight('new', 82.1, day(3, 1 / 6))], [weight('old', 80, day(0))]).map((f) => f.severity)).toEqual(['red']);
+  });
+
+  it('a personal FEV1 rule without a red keeps the 30 % red', () => {
+    const rules = override([{ rule: 'fev1-baseline-drop', kind: 'baseline', code: LOINC.fev1, statistic: 'mean-sd', windowDays: 7, minSamples: 5, yellow: 2 }]);
+    expect(rules.find((r) => r.rule === 'fev1-baseline-drop')).toMatchObject({ yellow: 2, redDropPercent: 30, sdFloor: 0.1, minDrop: 0.15 });
+  });
+});
+
+describe('7. stored records of a device whose clock was not set (time uncertain)', () => {
+  const downloadedAt = day(7);
+  const uncertain = { timeUncertain: true };
+
+  it('reads a week of weights 79.2 → 81.5 kg, all stamped with the download time, as no change at all', () => {
+    const week = [79.2, 79.6, 80.1, 80.4, 80.9, 81.2, 81.5].map((kg, i) => weight(`w${i}`, kg, downloadedAt, uncertain));
+    expect(evaluate(weightRules, week, [])).toEqual([]);
+  });
+
+  it.each([
+    ['a time-uncertain reading against a clean one', [weight('new', 81.5, day(1), uncertain)], [weight('old', 79.2, day(0))]],
+    ['a clean reading against a time-uncertain one', [weight('new', 81.5, day(1))], [weight('old', 79.2, day(0, 12), uncertain)]],
+    ['a reading flagged timeUncertain by the gateway', [weight('new', 81.5, day(1), { flags: { timeUncertain: true } })], [weight('old', 79.2, day(0))]],
+  ])('never reads %s as within the window', (_title, points, history) => {
+    expect(evaluate([weightGain], points, history)).toEqual([]);
+  });
+
+  it('still raises an out-of-range value, saying its time is uncertain', () => {
+    const f = only(evaluate([spo2Low], [spo2('m1', 84, downloadedAt, uncertain)], []));
+    expect(f).toMatchObject({ severity: 'red', messageParams: { timeUncertain: 1 }, message: 'SpO2 84 % er under grænsen på 88 % (måletidspunktet er usikkert)' });
+  });
+
+  it('does not say the patient is back in range from a reading of unknown time', () => {
+    expect(evaluate([spo2Low], [spo2('m1', 96, downloadedAt, uncertain)], [])).toEqual([]);
+  });
+});
+
+describe('8. a change no body can make is "check the reading", never red', () => {
+  it.each([
+    ['a spouse at 62 kg, then the patient at 85 kg, minutes apart', [weight('spouse', 62, day(1, -0.2))], weight('patient', 85, day(1)), 23],
+    ['+6 kg within 24 h', [weight('d0', 80, day(0))], weight('d1', 86, day(1)), 6],
+    ['a spouse at 62 kg two days before the patient at 85 kg (5 kg per day of the span)', [weight('spouse', 62, day(-1))], weight('patient', 85, day(1)), 23],
+  ])('%s is yellow "check the reading"', (_title, history, o, change) => {
+    const f = only(evaluate(weightRules, [o], history));
+    expect(f).toMatchObject({ rule: 'weight-gain', severity: 'yellow', messageKey: 'change.implausible', value: change });
+    expect(f.message).toMatch(/^Tjek målingen: vægt .* er mere, end kroppen kan ændre sig \(en anden person på vægten\?\)$/);
+  });
+
+  it('says a spouse reading after the patient is a fall no body can make, on the weight loss rule', () => {
+    const f = only(evaluate(weightRules, [weight('spouse', 62, day(1))], [weight('patient', 85, day(1, -0.5))], { locale: 'en' }));
+    expect(f).toMatchObject({ rule: 'weight-loss', severity: 'yellow', message: 'Check the reading: weight 85 → 62 kg in 30 min is more than a body can change (someone else on the scale?)' });
+  });
+
+  it('still raises red for a real gain of 2.1 kg in 3 days with a spouse reading in between', () => {
+    const history = [weight('d0', 80, day(0)), weight('spouse', 62, day(1, 12))];
+    const f = evaluate([weightGain], [weight('d3', 82.1, day(3))], history);
+    expect(f.map((x) => [x.severity, x.value, x.messageKey])).toEqual([['red', 2.1, 'change.rise']]);
+  });
+
+  it('does not let the spouse reading mark an open weight gain alert back in range', () => {
+    const history = [weight('d0', 80, day(0)), weight('d2', 82.2, day(2))];
+    expect(evaluate([weightGain], [weight('spouse', 62, day(2, 1))], history)).toEqual([]);
+  });
+});
+
+describe('9. readings the device itself flags ask for a repeat (yellow), never red on their own', () => {
+  const week = [95, 96, 95, 94, 96, 95, 95].map((v, i) => spo2(`h${i}`, v, day(-7 + i)));
+  it.each([
+    ['SpO2 84 % with the sensor displaced (PLX)', spo2('m', 84, day(0), { flags: { sensorDisplaced: true } }), [spo2Low], 'sensorDisplaced'],
+    ['SpO2 84 % marked invalid (PLX)', spo2('m', 84, day(0), { flags: { invalidMeasurement: true } }), [spo2Low], 'invalidMeasurement'],
+    ['SpO2 84 % marked questionable (PLX)', spo2('m', 84, day(0), { flags: { questionableMeasurement: true } }), [spo2Low], 'questionableMeasurement'],
+    ['SpO2 84 % from test data (PLX)', spo2('m', 84, day(0), { flags: { dataForTesting: true } }), [spo2Low], 'dataForTesting'],
+    ['SpO2 84 % with a poor signal', spo2('m', 84, day(0), { flags: { signalQuality: 'poor' } }), [spo2Low], 'poorSignal'],
+    ['systolic 190 mmHg with body movement (BLS)', reading('m', LOINC.systolic, 190, day(0), { flags: { bodyMovement: true } }), TELEHJERTE_DEFAULTS, 'bodyMovement'],
+    ['systolic 190 mmHg with the cuff too loose (BLS)', reading('m', LOINC.systolic, 190, day(0), { flags: { cuffTooLoose: true } }), TELEHJERTE_DEFAULTS, 'cuffTooLoose'],
+    [
+      'FEV1 1.0 L (a 50 % fall) with GHS status invalid',
+      fev1('m', 1.0, day(0), { flags: { invalidMeasurement: true } }),
+      [ruleNamed(TELEKOL_DEFAULTS, 'fev1-baseline-drop')],
+      'invalidMeasurement',
+    ],
+  ])('%s', (_title, o, rules, flag) => {
+    const history = [...week, ...[0, 1, 2, 3, 4].map((i) => fev1(`f${i}`, 2.0, day(-5 + i)))];
+    const findings = evaluate(rules, [o], history);
+    const f = findings.find((x) => x.severity !== null);
+    expect(findings.every((x) => x.severity !== 'red')).toBe(true);
+    expect(f).toMatchObject({ severity: 'yellow', messageKey: 'reading.flagged', messageParams: { flags: flag } });
+    expect(f?.message).toMatch(/^Gentag målingen: .* men måleren markerede målingen som usikker/);
+  });
+
+  it('an irregular pulse is not a fault: systolic 190 mmHg with it is red, and the flag is its own yellow', () => {
+    const findings = evaluate(TELEHJERTE_DEFAULTS, [reading('m', LOINC.systolic, 190, day(0), { flags: { irregularPulse: true } })], []);
+    expect(findings.filter((f) => f.severity).map((f) => [f.rule, f.severity])).toEqual([
+      ['systolic-high', 'red'],
+      ['irregular-pulse', 'yellow'],
+    ]);
+  });
+
+  it('the repeat without the flag raises the red', () => {
+    const store = new Store();
+    store.measure([spo2Low], [spo2('m1', 84, day(0), { flags: { sensorDisplaced: true } })], day(0));
+    const [c] = store.measure([spo2Low], [spo2('m2', 84, day(0, 0.1))], day(0, 0.1));
+    expect(c).toMatchObject({ type: 'update', worsened: true, alert: { severity: 'red', messageKey: 'absolute.below' } });
+  });
+
+  it('a flagged reading in range does not mark the alert back in range', () => {
+    expect(evaluate([spo2Low], [spo2('m', 97, day(0), { flags: { sensorDisplaced: true } })], [])).toEqual([]);
+  });
+
+  it("a flagged reading is left out of the patient's baseline", () => {
+    const withArtefacts = [...week.slice(1), ...[70, 72, 71].map((v, i) => spo2(`x${i}`, v, day(-1, i), { flags: { sensorDisplaced: true } }))];
+    expect(evaluate([ruleNamed(TELEKOL_DEFAULTS, 'spo2-baseline-drop')], [spo2('new', 85, day(0))], withArtefacts)).toEqual([]);
+  });
+});
+
+describe('10. FEV1 yellow needs a change larger than spirometry repeatability (150 mL)', () => {
+  const rule = ruleNamed(TELEKOL_DEFAULTS, 'fev1-baseline-drop');
+  const steadyWeek = [2.0, 2.01, 2.0, 2.01, 2.0].map((v, i) => fev1(`h${i}`, v, day(-5 + i)));
+  it.each([
+    ['does not raise yellow for a 20 mL dip in a steady week', rule, 1.98, null],
+    ['does not raise yellow for a 100 mL dip in a steady week', rule, 1.904, null],
+    ['raises yellow for a 200 mL fall in a steady week', rule, 1.8, 'yellow'],
+    ['ignores a 100 mL dip even without the spread floor (the 150 mL minimum alone)', { ...rule, sdFloor: undefined }, 1.904, null],
+  ] as const)('%s', (_title, r, litres, severity) => {
+    expect(only(evaluate([r], [fev1('new', litres, day(0))], steadyWeek)).severity).toBe(severity);
+  });
+});
+
+describe('11. smaller: windows, late reds, pauses', () => {
+  it.each([
+    ['80 → 82 kg ten minutes past day 3 is red (6 h of grace)', day(3, 1 / 6), 'red'],
+    ['80 → 82 kg five hours past day 3 is still red', day(3, 5), 'red'],
+    ['80 → 82 kg seven hours past day 3 is outside the window', day(3, 7), undefined],
+  ] as const)('%s', (_title, at, severity) => {
+    expect(evaluate([weightGain], [weight('new', 82, at)], [weight('old', 80, day(0))])[0]?.severity).toBe(severity);
+  });
+
+  it("a late red that upgrades a yellow takes the red's value and message", () => {
+    const store = new Store();
+    store.measure([spo2Low], [spo2('m2', 90, day(1))], day(1));
+    const [c] = store.measure([spo2Low], [spo2('m1', 85, day(0, 20))], day(1, 1));
+    expect(c).toMatchObject({ type: 'update', worsened: true, alert: { severity: 'red', value: 85, messageKey: 'absolute.below', messageParams: { value: 85, limit: 88 }, message: 'SpO2 85 % er under grænsen på 88 %' } });
+  });
+
+  it('a missing-data alarm does not fire the minute a pause ends, but 48 h after it', () => {
+    const rules = TELEHJERTE_DEFAULTS.filter((r) => r.rule === 'missing-body-weight');
+    const lastWeight = { body_weight: day(0) };
+    const pauseEnded = day(10);
+    expect(missingData(rules, lastWeight, new Date(pauseEnded.getTime() + 60_000), pauseEnded)[0]).toMatchObject({ severity: null, messageKey: 'missing.awaiting' });
+    expect(missingData(rules, lastWeight, day(12, 1), pauseEnded)[0]).toMatchObject({
+      severity: 'yellow',
+      value: 49,
+      message: 'Ingen vægtmåling modtaget i de 49 timer, siden overvågningen begyndte eller blev genoptaget (forventes mindst hvert 2. døgn)',
+    });
+  });
+});
+
+describe('weight gain within 24 hours (TeleHjerte: +1 kg in a day, yellow)', () => {
+  const rule = ruleNamed(TELEHJERTE_DEFAULTS, 'weight-gain-24h');
+  it.each([
+    ['raises yellow for +1.0 kg overnight', 81.0, day(1), 'yellow'],
+    ['raises yellow for +1.2 kg weighed two hours later the next morning', 81.2, day(1, 2), 'yellow'],
+    ['stays in range for +0.9 kg', 80.9, day(1), null],
+    ['never raises red, even for +2.5 kg in a day (the 3-day rule does that)', 82.5, day(1), 'yellow'],
+  ] as const)('%s', (_title, kg, at, severity) => {
+    expect(only(evaluate([rule], [weight('new', kg, at)], [weight('old', 80, day(0))])).severity).toBe(severity);
+  });
+
+  it('says the span in the nurse\'s words', () => {
+    expect(only(evaluate([rule], [weight('new', 81.2, day(1))], [weight('old', 80, day(0))])).message).toBe('Vægten er steget 1,2 kg på 1 døgn (80 → 81,2 kg)');
+  });
+});
+
+describe('weight loss rule (TeleHjerte: over-diuresis, 2 kg in 3 days, yellow)', () => {
+  const rule = ruleNamed(TELEHJERTE_DEFAULTS, 'weight-loss');
+  it.each([
+    ['raises yellow for −2.1 kg within 3 days', 77.9, day(3), 'yellow'],
+    ['raises yellow for exactly −2.0 kg', 78.0, day(2), 'yellow'],
+    ['stays in range for −1.9 kg', 78.1, day(3), null],
+    ['never raises red, even for −4 kg (over-diuresis is a call, not an emergency)', 76.0, day(3), 'yellow'],
+  ] as const)('%s', (_title, kg, at, severity) => {
+    expect(only(evaluate([rule], [weight('new', kg, at)], [weight('old', 80, day(0))])).severity).toBe(severity);
+  });
+
+  it('says the loss in words', () => {
+    expect(only(evaluate([rule], [weight('new', 77.9, day(3))], [weight('old', 80, day(0))])).message).toBe('Vægten er faldet 2,1 kg på 3 døgn (80 → 77,9 kg)');
+  });
+});
+
+describe('irregular pulse from the blood pressure cuff (TeleHjerte: possible atrial fibrillation, yellow)', () => {
+  const rule = ruleNamed(TELEHJERTE_DEFAULTS, 'irregular-pulse');
+  const bp = (id: string, flags: Record<string, boolean | string>) => [
+    reading(id, LOINC.systolic, 130, day(0), { flags }),
+    reading(id, LOINC.diastolic, 80, day(0), { flags }),
+    reading(id, LOINC.pulse, 92, day(0), { flags }),
+  ];
+
+  it('raises yellow once per measurement when the cuff flags an irregular pulse', () => {
+    const f = only(evaluate([rule], bp('m1', { irregularPulse: true }), []));
+    expect(f).toMatchObject({ rule: 'irregular-pulse', kind: 'flag', code: null, severity: 'yellow', messageKey: 'flag.raised', messageParams: { flag: 'irregularPulse', type: 'blood_pressure' } });
+    expect(f.message).toBe('Blodtryksmåleren registrerede uregelmæssig puls (mulig atrieflimren): vurder behov for EKG');
+  });
+
+  it('is in range on a measurement without the flag', () => {
+    expect(only(evaluate([rule], bp('m1', { irregularPulse: false }), [])).severity).toBeNull();
+  });
+
+  it('ignores a pulse oximeter reading', () => {
+    expect(evaluate([rule], [spo2('m1', 96, day(0), { flags: { irregularPulse: true } }), reading('m1', LOINC.pulse, 80, day(0))], [])).toEqual([]);
+  });
+
+  it('takes the measurement type when the service passes it', () => {
+    expect(only(evaluate([rule], [reading('m1', LOINC.pulse, 80, day(0), { type: 'blood_pressure', flags: { irregularPulse: true } })], [])).severity).toBe('yellow');
+  });
+});
+
+describe('SpO2 drop from the patient\'s own level (TeleKOL: red from 6 points below the 14-day median)', () => {
+  const rule = ruleNamed(TELEKOL_DEFAULTS, 'spo2-baseline-drop');
+  const usual97 = [97, 97, 98, 97, 96, 97, 97].map((v, i) => spo2(`h${i}`, v, day(-7 + i)));
+  it.each([
+    [93, 'yellow'],
+    [92, 'yellow'],
+    [91, 'red'],
+  ] as const)('SpO2 %d %% for a patient who usually has 97 %% is %s', (value, severity) => {
+    expect(only(evaluate([rule], [spo2('new', value, day(0))], usual97)).severity).toBe(severity);
+  });
+});
+
+describe('patients who live at 88–92 % (personal limits set by a physician)', () => {
+  const rules = rulesInForce('TeleKOL', { rules: [...PERSONAL_PRESETS['copd-lives-at-88-92']!.rules], effectiveFrom: '2026-11-20T09:00:00.000Z', changedBy: 'dr-hansen' });
+  const low = rules.find((r) => r.rule === 'spo2-low')!;
+  it.each([
+    [90, null, 'their usual level is green'],
+    [88, null, 'the bottom of the BTS target range is green'],
+    [87, 'yellow', 'below the target range'],
+    [85, 'yellow', 'the limit itself is not red'],
+    [84, 'red', 'more than 3 points below the target range'],
+  ] as const)('SpO2 %d %% is %s (%s)', (value, severity, _why) => {
+    expect(only(evaluate([low], [spo2('m', value, day(30))], [])).severity).toBe(severity);
+  });
+
+  it('shows that the limits are personal and who set them', () => {
+    expect(low).toMatchObject({ personal: true, setBy: 'dr-hansen', setAt: '2026-11-20T09:00:00.000Z', source: 'patient' });
+  });
+
+  it('still watches the drop from their own median', () => {
+    const usual90 = [90, 89, 90, 91, 90, 90, 89].map((v, i) => spo2(`h${i}`, v, day(23 + i)));
+    const findings = evaluate(rules, [spo2('new', 86, day(30))], usual90);
+    expect(findings.map((f) => [f.rule, f.severity])).toEqual([
+      ['spo2-low', 'yellow'],
+      ['spo2-baseline-drop', 'yellow'],
+    ]);
+  });
+});

@@ -1,0 +1,277 @@
+import { LOINC } from '@tm/contracts';
+import { codeName, everyText, flagName, formatNumber, hoursText, spanText, typeName, withUnit, type Locale } from './wording';
+
+/**
+ * What a nurse reads of an alert, as a key plus parameters (ARCHITECTURE.md §8): evaluation
+ * produces `messageKey` and `messageParams`; every client renders them with `alertMessage` in its
+ * own language and number format. Parameters are numbers as numbers and codes as codes:
+ *
+ * | parameter | meaning |
+ * |---|---|
+ * | `code` | LOINC code of the observation |
+ * | `unit` | UCUM unit of the observation |
+ * | `value` | the reading |
+ * | `limit` | the limit crossed |
+ * | `change`, `from`, `to`, `hours`, `windowHours` | a change: its size, the two readings, the hours between them, the rule's window |
+ * | `drop`, `baseline`, `percent`, `days` | a drop below the patient's usual level: its size, the level, per cent, the days it is taken over |
+ * | `type`, `hours`, `expectedHours` | missing data: the measurement type, hours without it, the schedule |
+ * | `flag`, `flags` | a device flag; several, joined by "," |
+ * | `timeUncertain` | 1 when the time of the reading is not known for certain |
+ */
+export type MessageParams = Record<string, number | string>;
+
+/** Every key evaluation produces. */
+export const MESSAGE_KEYS = [
+  'absolute.below',
+  'absolute.above',
+  'absolute.inRange',
+  'change.rise',
+  'change.fall',
+  'change.noRise',
+  'change.noFall',
+  'change.implausible',
+  'baseline.belowMedian',
+  'baseline.belowMean',
+  'baseline.farBelowMean',
+  'baseline.usual',
+  'reading.flagged',
+  'flag.raised',
+  'flag.clear',
+  'missing.never',
+  'missing.late',
+  'missing.lateSinceStart',
+  'missing.received',
+  'missing.awaiting',
+] as const;
+export type MessageKey = (typeof MESSAGE_KEYS)[number];
+
+type Template = (p: Reader, l: Locale) => string;
+
+/** Reads parameters forgivingly: a client rendering an old or foreign alert must not throw. */
+class Reader {
+  constructor(
+    private readonly params: MessageParams,
+    private readonly locale: Locale,
+  ) {}
+  num(name: string): number {
+    const v = this.params[name];
+    return typeof v === 'number' ? v : Number(v ?? Number.NaN);
+  }
+  str(name: string): string {
+    const v = this.params[name];
+    return v === undefined ? '' : String(v);
+  }
+  n(name: string): string {
+    const v = this.num(name);
+    return Number.isFinite(v) ? formatNumber(v, this.locale) : '?';
+  }
+  /** the parameter with the observation's unit */
+  u(name: string, unit = this.str('unit')): string {
+    const v = this.num(name);
+    return Number.isFinite(v) ? withUnit(v, unit, this.locale) : '?';
+  }
+  get name(): string {
+    return codeName(this.str('code'), this.locale);
+  }
+  get type(): string {
+    return typeName(this.str('type'), this.locale);
+  }
+  get flags(): string {
+    const list = this.str('flags') || this.str('flag');
+    return list
+      .split(',')
+      .filter((f) => f !== '')
+      .map((f) => flagName(f, this.locale))
+      .join(', ');
+  }
+}
+
+const cap = (s: string) => (s === '' ? s : `${s[0]?.toUpperCase()}${s.slice(1)}`);
+const isWeight = (p: Reader) => p.str('code') === LOINC.bodyWeight;
+
+const TEMPLATES: Record<MessageKey, Record<Locale, Template>> = {
+  'absolute.below': {
+    da: (p) => `${p.name} ${p.u('value')} er under grænsen på ${p.u('limit')}`,
+    en: (p) => `${p.name} ${p.u('value')} is below ${p.u('limit')}`,
+  },
+  'absolute.above': {
+    da: (p) => `${p.name} ${p.u('value')} er over grænsen på ${p.u('limit')}`,
+    en: (p) => `${p.name} ${p.u('value')} is above ${p.u('limit')}`,
+  },
+  'absolute.inRange': {
+    da: (p) => `${p.name} ${p.u('value')} er inden for grænserne`,
+    en: (p) => `${p.name} ${p.u('value')} is within limits`,
+  },
+  'change.rise': {
+    da: (p, l) => `${isWeight(p) ? 'Vægten' : p.name} er steget ${p.u('change')} på ${spanText(p.num('hours'), l)} (${p.n('from')} → ${p.u('to')})`,
+    en: (p, l) => `${p.name} up ${p.u('change')} in ${spanText(p.num('hours'), l)} (${p.n('from')} → ${p.u('to')})`,
+  },
+  'change.fall': {
+    da: (p, l) => `${isWeight(p) ? 'Vægten' : p.name} er faldet ${p.u('change')} på ${spanText(p.num('hours'), l)} (${p.n('from')} → ${p.u('to')})`,
+    en: (p, l) => `${p.name} down ${p.u('change')} in ${spanText(p.num('hours'), l)} (${p.n('from')} → ${p.u('to')})`,
+  },
+  'change.noRise': {
+    da: (p, l) => `${isWeight(p) ? 'Vægten' : p.name} er ikke steget inden for ${spanText(p.num('windowHours'), l)}`,
+    en: (p, l) => `${p.name} has not risen in ${spanText(p.num('windowHours'), l)}`,
+  },
+  'change.noFall': {
+    da: (p, l) => `${isWeight(p) ? 'Vægten' : p.name} er ikke faldet inden for ${spanText(p.num('windowHours'), l)}`,
+    en: (p, l) => `${p.name} has not fallen in ${spanText(p.num('windowHours'), l)}`,
+  },
+  'change.implausible': {
+    da: (p, l) =>
+      `Tjek målingen: ${isWeight(p) ? 'vægt' : p.name} ${p.n('from')} → ${p.u('to')} på ${spanText(p.num('hours'), l)} er mere, end kroppen kan ændre sig` +
+      (isWeight(p) ? ' (en anden person på vægten?)' : ''),
+    en: (p, l) =>
+      `Check the reading: ${isWeight(p) ? 'weight' : p.name} ${p.n('from')} → ${p.u('to')} in ${spanText(p.num('hours'), l)} is more than a body can change` +
+      (isWeight(p) ? ' (someone else on the scale?)' : ''),
+  },
+  'baseline.belowMedian': {
+    da: (p) => `${p.name} ${p.u('value')} er ${p.u('drop', 'points')} under patientens normale niveau (${p.u('baseline')} de seneste ${p.n('days')} dage)`,
+    en: (p) => `${p.name} ${p.u('value')} is ${p.u('drop', 'points')} below the patient's usual level (${p.u('baseline')} over the last ${p.n('days')} days)`,
+  },
+  'baseline.belowMean': {
+    da: (p) => `${p.name} ${p.u('value')} er under patientens normale niveau (${p.u('baseline')} de seneste ${p.n('days')} dage)`,
+    en: (p) => `${p.name} ${p.u('value')} is below the patient's usual level (${p.u('baseline')} over the last ${p.n('days')} days)`,
+  },
+  'baseline.farBelowMean': {
+    da: (p) => `${p.name} ${p.u('value')} er markant under patientens normale niveau (${p.u('baseline')}): ${p.n('percent')} % lavere`,
+    en: (p) => `${p.name} ${p.u('value')} is far below the patient's usual level (${p.u('baseline')}): ${p.n('percent')} % lower`,
+  },
+  'baseline.usual': {
+    da: (p) => `${p.name} ${p.u('value')} er på patientens normale niveau (${p.u('baseline')})`,
+    en: (p) => `${p.name} ${p.u('value')} is at the patient's usual level (${p.u('baseline')})`,
+  },
+  'reading.flagged': {
+    da: (p) => `Gentag målingen: ${p.name} ${p.u('value')}, men måleren markerede målingen som usikker (${p.flags})`,
+    en: (p) => `Repeat the measurement: ${p.name} ${p.u('value')}, but the device marked it as unreliable (${p.flags})`,
+  },
+  'flag.raised': {
+    da: (p) =>
+      p.str('flag') === 'irregularPulse'
+        ? 'Blodtryksmåleren registrerede uregelmæssig puls (mulig atrieflimren): vurder behov for EKG'
+        : `Måleren meldte: ${p.flags}`,
+    en: (p) =>
+      p.str('flag') === 'irregularPulse'
+        ? 'The blood pressure monitor detected an irregular pulse (possible atrial fibrillation): consider an ECG'
+        : `The device reported: ${p.flags}`,
+  },
+  'flag.clear': {
+    da: (p) => `Ingen ${p.flags} ved seneste ${p.type}`,
+    en: (p) => `No ${p.flags} at the latest ${p.type} measurement`,
+  },
+  'missing.never': {
+    da: (p, l) => `Ingen ${p.type} modtaget endnu (forventes mindst ${everyText(p.num('expectedHours'), l)})`,
+    en: (p, l) => `No ${p.type} received yet (expected at least ${everyText(p.num('expectedHours'), l)})`,
+  },
+  'missing.late': {
+    da: (p, l) => `Ingen ${p.type} i ${hoursText(p.num('hours'), l)} (forventes mindst ${everyText(p.num('expectedHours'), l)})`,
+    en: (p, l) => `No ${p.type} for ${hoursText(p.num('hours'), l)} (expected at least ${everyText(p.num('expectedHours'), l)})`,
+  },
+  'missing.lateSinceStart': {
+    da: (p, l) => `Ingen ${p.type} modtaget i de ${hoursText(p.num('hours'), l)}, siden overvågningen begyndte eller blev genoptaget (forventes mindst ${everyText(p.num('expectedHours'), l)})`,
+    en: (p, l) => `No ${p.type} received in ${hoursText(p.num('hours'), l)} since monitoring began or resumed (expected at least ${everyText(p.num('expectedHours'), l)})`,
+  },
+  'missing.received': {
+    da: (p, l) => `${cap(p.type)} modtaget for ${hoursText(p.num('hours'), l)} siden`,
+    en: (p, l) => `${cap(p.type)} received ${hoursText(p.num('hours'), l)} ago`,
+  },
+  'missing.awaiting': {
+    da: (p, l) => `Afventer ${p.type}: overvågningen begyndte eller blev genoptaget for ${hoursText(p.num('hours'), l)} siden`,
+    en: (p, l) => `Awaiting ${p.type}: monitoring began or resumed ${hoursText(p.num('hours'), l)} ago`,
+  },
+};
+
+const TIME_UNCERTAIN: Record<Locale, string> = {
+  da: ' (måletidspunktet er usikkert)',
+  en: ' (the time of the measurement is uncertain)',
+};
+
+function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(TEMPLATES, key);
+}
+
+/**
+ * The sentence for a message key and its parameters, in Danish or English with that language's
+ * number format. Pure; safe on any input: an unknown key comes back unchanged (so a client can
+ * tell and show the alert's stored `message` instead), a missing parameter shows as "?".
+ */
+export function alertMessage(key: string, params: Readonly<MessageParams>, locale: Locale): string {
+  if (!isMessageKey(key)) return key;
+  const text = TEMPLATES[key][locale](new Reader({ ...params }, locale), locale);
+  return params.timeUncertain === 1 || params.timeUncertain === '1' ? `${text}${TIME_UNCERTAIN[locale]}` : text;
+}
+
+/** The programme rules by name, as a nurse calls them. */
+const RULE_LABELS: Record<string, Record<Locale, string>> = {
+  'spo2-low': { da: 'Lav iltmætning (SpO2)', en: 'Low oxygen saturation (SpO2)' },
+  'spo2-baseline-drop': { da: 'Iltmætning under patientens normale niveau', en: "Oxygen saturation below the patient's usual level" },
+  'fev1-baseline-drop': { da: 'Fald i lungefunktion (FEV1)', en: 'Fall in lung function (FEV1)' },
+  'fvc-baseline-drop': { da: 'Fald i lungefunktion (FVC)', en: 'Fall in lung function (FVC)' },
+  'pulse-high': { da: 'Høj puls', en: 'High pulse' },
+  'pulse-low': { da: 'Lav puls', en: 'Low pulse' },
+  'weight-gain': { da: 'Vægtøgning over 3 døgn', en: 'Weight gain over 3 days' },
+  'weight-gain-24h': { da: 'Hurtig vægtøgning (1 døgn)', en: 'Rapid weight gain (1 day)' },
+  'weight-loss': { da: 'Vægttab over 3 døgn', en: 'Weight loss over 3 days' },
+  'systolic-high': { da: 'Højt blodtryk (systolisk)', en: 'High blood pressure (systolic)' },
+  'systolic-low': { da: 'Lavt blodtryk (systolisk)', en: 'Low blood pressure (systolic)' },
+  'irregular-pulse': { da: 'Uregelmæssig puls', en: 'Irregular pulse' },
+  'missing-pulse-oximetry': { da: 'Mangler iltmætningsmåling', en: 'Missing pulse oximetry' },
+  'missing-spirometry': { da: 'Mangler lungefunktionsmåling', en: 'Missing spirometry' },
+  'missing-body-weight': { da: 'Mangler vægtmåling', en: 'Missing body weight' },
+  'missing-blood-pressure': { da: 'Mangler blodtryksmåling', en: 'Missing blood pressure' },
+};
+
+/** What a rule watches, enough to name it when its id is not one of the programme's. */
+export interface RuleShape {
+  rule: string;
+  kind: string;
+  code?: string | null;
+  direction?: string;
+  type?: string;
+  flag?: string;
+}
+
+/** A name inside a sentence: "puls", "vægt", but "SpO2" and "FEV1" as they are. */
+function inSentence(name: string): string {
+  return /\d/.test(name) || (name.match(/[A-ZÆØÅ]/g) ?? []).length > 1 ? name : name.toLowerCase();
+}
+
+function describe(shape: RuleShape, locale: Locale): string | null {
+  const name = shape.code ? inSentence(codeName(shape.code, locale)) : null;
+  const da = locale === 'da';
+  switch (shape.kind) {
+    case 'absolute':
+      if (!name) return null;
+      if (shape.direction === 'low') return da ? `Lav ${name}` : `Low ${name}`;
+      return da ? `Høj ${name}` : `High ${name}`;
+    case 'change':
+      if (!name) return null;
+      if (shape.direction === 'fall') return da ? `Fald i ${name}` : `Fall in ${name}`;
+      return da ? `Stigning i ${name}` : `Rise in ${name}`;
+    case 'baseline':
+      if (!name) return null;
+      return da ? `${cap(name)} under patientens normale niveau` : `${cap(name)} below the patient's usual level`;
+    case 'missing':
+      return shape.type ? (da ? `Mangler ${typeName(shape.type, locale)}` : `Missing ${typeName(shape.type, locale)}`) : null;
+    case 'flag':
+      return shape.flag ? cap(flagName(shape.flag, locale)) : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * A human name for a rule (nurses never see rule ids). Pass the rule id, or the rule itself (an
+ * alert's `threshold`) to have a patient's own rule of another name described by what it watches
+ * ("Lav Puls"). An id that is not a programme rule, passed alone, comes back unchanged, so a caller
+ * can tell and describe it from the alert.
+ */
+export function ruleLabel(rule: string | RuleShape, locale: Locale): string {
+  const id = typeof rule === 'string' ? rule : rule.rule;
+  const known = RULE_LABELS[id];
+  if (known) return known[locale];
+  if (typeof rule === 'string') return rule;
+  return describe(rule, locale) ?? id;
+}
+
