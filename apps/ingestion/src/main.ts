@@ -7,6 +7,9 @@ import { startPlatform } from './platform';
 import { DEMO_LOGINS } from './seed';
 import { startSimulatedHomes } from './simulated-homes';
 
+/** Past this, a shutdown that is still waiting (say, on a database that stopped answering) is cut short. */
+const SHUTDOWN_DEADLINE_MS = 9_000;
+
 /** Errors a person fixes by changing the environment: one line saying what to set, no stack trace. */
 const SETUP_ERRORS = [ConfigError, BrokerPortInUseError, EmbeddedDatabaseError, MigrationError];
 
@@ -26,6 +29,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ event: 'shutdown', signal }, 'shutting down: finishing the batch in hand');
+    // A batch not yet committed is not acknowledged to the broker, so cutting it short loses nothing.
+    setTimeout(() => {
+      logger.error({ event: 'shutdown_forced', afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting; unacknowledged batches stay with the broker');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     const work = async () => {
       await homes?.stop();
       await platform.stop();

@@ -8,6 +8,7 @@ export function createMetrics() {
     registry,
     received: new Counter({ name: 'tm_measurements_received_total', help: 'Measurements received from gateways, valid or not', registers: [registry] }),
     stored: new Counter({ name: 'tm_measurements_stored_total', help: 'Measurements stored for the first time', registers: [registry] }),
+    evaluated: new Counter({ name: 'tm_measurements_evaluated_total', help: 'Stored measurements checked against their patient\'s rules (in the transaction that stored them)', registers: [registry] }),
     duplicate: new Counter({ name: 'tm_measurements_duplicate_total', help: 'Measurements received again and already stored', registers: [registry] }),
     rejected: new Counter({ name: 'tm_measurements_rejected_total', help: 'Measurements or payloads rejected, by reason', labelNames: ['reason'] as const, registers: [registry] }),
     alertsRaised: new Counter({ name: 'tm_alerts_raised_total', help: 'Alerts raised, by severity', labelNames: ['severity'] as const, registers: [registry] }),

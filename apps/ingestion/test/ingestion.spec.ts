@@ -33,7 +33,7 @@ describe('ingestion path: a measurement published over MQTT is stored once and r
   it('stores the valid measurements of a mixed batch and rejects the others with reasons, in the receipt and in rejected_messages', async () => {
     const gw = await connectGateway(platform.mqttUrl, 'demo-gw-1');
     const good = oximetry();
-    const tooHigh = oximetry({}, 140);
+    const tooHigh = oximetry({ components: [{ code: '59408-5', value: 140, unit: '%' }] });
     const wrongUnit = oximetry({ type: 'body_weight', components: [{ code: '29463-7', value: 180, unit: '[lb_av]' }] });
     const otherPatient = oximetry({ patientId: 'pt-002' });
 

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchOf, connectGateway, eventually, freePort, oximetry } from '../src/testing';
@@ -48,3 +48,44 @@ describe('the service killed with SIGKILL', () => {
     }
   }, 150_000);
 });
+
+describe('the service asked to stop', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tm-sigterm-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('exits within 10 s of SIGTERM while its database has stopped answering', async () => {
+    const [httpPort, mqttPort] = [await freePort(), await freePort()];
+    const service = startService({ PORT: String(httpPort), MQTT_PORT: String(mqttPort), DATA_DIR: dataDir, DEMO: '1', SIMULATE: '0', LOG_LEVEL: 'silent' });
+    try {
+      await eventually(async () => expect((await fetch(`http://127.0.0.1:${httpPort}/api/health`)).status).toBe(200), 60_000, 250);
+      const gw = await connectGateway(`mqtt://127.0.0.1:${mqttPort}`, 'demo-gw-5');
+      const database = childPids(service.pid!, 'embedded-db-process')[0]!;
+      process.kill(database, 'SIGSTOP'); // hung, not dead: every statement waits
+      await gw.client.publishAsync('tm/v1/gateways/demo-gw-5/measurements', batchOf('demo-gw-5', [oximetry({ patientId: 'pt-005' })]), { qos: 1 });
+      await gw.close();
+      await new Promise((r) => setTimeout(r, 500));
+      const asked = Date.now();
+      service.kill('SIGTERM');
+      await exited(service);
+      expect(Date.now() - asked).toBeLessThan(10_000);
+      process.kill(database, 'SIGKILL');
+    } finally {
+      service.kill('SIGKILL');
+    }
+  }, 120_000);
+});
+
+/** Children of a process whose command line contains `needle`. */
+function childPids(parent: number, needle: string): number[] {
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .filter((e) => {
+      try {
+        const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent && readFileSync(`/proc/${e}/cmdline`, 'utf8').includes(needle);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}

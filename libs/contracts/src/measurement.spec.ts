@@ -57,9 +57,74 @@ describe('parseMeasurementBatch', () => {
     expect(r.ok && r.rejected).toEqual([expect.objectContaining({ id: 'bad-1', reasonCode: 'invalid_measurement', reason: expect.stringContaining('outside 0–100') })]);
   });
 
-  it('rejects a repeated id inside one batch', () => {
+  it.each([
+    [
+      'an SpO2 of 84 % with an artefact pulse of 15',
+      with_({ type: 'pulse_oximetry', components: [{ code: '59408-5', value: 84, unit: '%' }, { code: '8867-4', value: 15, unit: '/min' }] }),
+      [{ code: '59408-5', value: 84, unit: '%' }],
+      ['8867-4'],
+    ],
+    [
+      'a blood pressure whose diastolic is not a number',
+      with_({ components: [{ code: '8480-6', value: 75, unit: 'mm[Hg]' }, { code: '8462-4', value: null, unit: 'mm[Hg]' }, { code: '8867-4', value: 64, unit: '/min' }] }),
+      [{ code: '8480-6', value: 75, unit: 'mm[Hg]' }, { code: '8867-4', value: 64, unit: '/min' }],
+      ['8462-4'],
+    ],
+    [
+      'a blood pressure whose diastolic is above its systolic (the pulse survives)',
+      with_({ components: [{ code: '8480-6', value: 80, unit: 'mm[Hg]' }, { code: '8462-4', value: 120, unit: 'mm[Hg]' }, { code: '8867-4', value: 64, unit: '/min' }] }),
+      [{ code: '8867-4', value: 64, unit: '/min' }],
+      ['8480-6', '8462-4'],
+    ],
+  ])('stores the valid components of %s and refuses the others with their reason', (_name, reading, kept, refusedCodes) => {
+    const r = parseMeasurementBatch(batch([reading]));
+    expect(r.ok && r.measurements.map((m) => m.components)).toEqual([kept]);
+    expect(r.ok && r.rejected).toEqual([]);
+    expect(r.ok && r.componentRejections.map((c) => (c.payload as { code: string }).code)).toEqual(refusedCodes);
+    expect(r.ok && r.componentRejections.every((c) => c.reasonCode === 'invalid_component' && c.id === bp.id)).toBe(true);
+  });
+
+  it('rejects a measurement none of whose components is valid, with the reason', () => {
+    const r = parseMeasurementBatch(batch([with_({ type: 'pulse_oximetry', components: [{ code: '59408-5', value: 140, unit: '%' }] })]));
+    expect(r.ok && r.measurements).toEqual([]);
+    expect(r.ok && r.rejected).toEqual([expect.objectContaining({ reasonCode: 'invalid_measurement', reason: expect.stringContaining('outside 0–100') })]);
+  });
+
+  it('stores an identical copy of an id in one batch once and names it once', () => {
     const r = parseMeasurementBatch(batch([bp, bp]));
-    expect(r.ok && r.rejected[0]?.reasonCode).toBe('duplicate_in_batch');
+    expect(r.ok && { stored: r.measurements.map((m) => m.id), rejected: r.rejected, repeated: r.repeated }).toEqual({ stored: ['demo-gw-1:bp:1'], rejected: [], repeated: ['demo-gw-1:bp:1'] });
+  });
+
+  it('keeps the first copy of an id and records a copy with other values as a conflict, never as rejected in the receipt', () => {
+    const other = with_({ components: [{ code: '8480-6', value: 180, unit: 'mm[Hg]' }, { code: '8462-4', value: 95, unit: 'mm[Hg]' }] });
+    const r = parseMeasurementBatch(batch([bp, other]));
+    expect(r.ok && r.measurements).toEqual([bp]);
+    expect(r.ok && r.rejected).toEqual([]);
+    expect(r.ok && r.conflicts).toEqual([expect.objectContaining({ id: bp.id, reasonCode: 'conflict_in_batch', payload: other })]);
+  });
+
+  it('prefers a valid copy of an id over an invalid one', () => {
+    const broken = with_({ components: [{ code: '8480-6', value: 'high', unit: 'mm[Hg]' }] });
+    const r = parseMeasurementBatch(batch([broken, bp]));
+    expect(r.ok && r.measurements.map((m) => m.id)).toEqual([bp.id]);
+    expect(r.ok && r.rejected).toEqual([]);
+    expect(r.ok && r.conflicts.map((c) => c.reasonCode)).toEqual(['conflict_in_batch']);
+  });
+
+  it.each([
+    ['an unset device clock (1970)', '1970-01-01T00:00:00Z'],
+    ['a date before 2000', '1999-12-31T23:59:59Z'],
+    ['a reading dated in the future (2999)', '2999-12-31T00:00:00Z'],
+    ['a reading 11 minutes ahead of reception', '2026-11-23T08:11:02Z'],
+  ])('rejects %s as implausible_time, keeping the measurement whole', (_name, measuredAt) => {
+    const reading = with_({ id: 'odd-time', measuredAt });
+    const r = parseMeasurementBatch(batch([reading]), new Date('2026-11-23T08:00:01Z'));
+    expect(r.ok && r.rejected).toEqual([expect.objectContaining({ id: 'odd-time', reasonCode: 'implausible_time', payload: reading })]);
+  });
+
+  it('accepts a reading a few minutes ahead of reception (clock drift)', () => {
+    const r = parseMeasurementBatch(batch([with_({ measuredAt: '2026-11-23T08:05:00Z' })]), new Date('2026-11-23T08:00:01Z'));
+    expect(r.ok && r.rejected).toEqual([]);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CODE_DEFINITIONS, isObservationCode, MEASUREMENT_TYPES, TYPE_COMPONENTS } from './codes';
+import { CODE_DEFINITIONS, isObservationCode, MEASUREMENT_TYPES, TYPE_COMPONENTS, type MeasurementType } from './codes';
 
 /** Ids that end up in topics, URLs and SQL: a conservative alphabet. */
 export const IdSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'use letters, digits and . _ : - only');
@@ -24,43 +24,71 @@ export const MeasurementTypeSchema = z.enum(MEASUREMENT_TYPES);
 export const FlagsSchema = z.record(z.string().min(1).max(64), z.union([z.boolean(), z.number(), z.string().max(200)]));
 export type Flags = z.infer<typeof FlagsSchema>;
 
-export const MeasurementSchema = z
-  .object({
-    id: IdSchema,
-    patientId: PatientIdSchema,
-    deviceId: z.string().min(1).max(128),
-    deviceModel: z.string().min(1).max(128).optional(),
-    type: MeasurementTypeSchema,
-    measuredAt: InstantSchema,
-    timeSource: TimeSourceSchema,
-    components: z.array(ComponentSchema).min(1).max(16),
-    flags: FlagsSchema.optional(),
-  })
-  .superRefine((m, ctx) => {
+const MeasurementFields = {
+  id: IdSchema,
+  patientId: PatientIdSchema,
+  deviceId: z.string().min(1).max(128),
+  deviceModel: z.string().min(1).max(128).optional(),
+  type: MeasurementTypeSchema,
+  measuredAt: InstantSchema,
+  timeSource: TimeSourceSchema,
+  flags: FlagsSchema.optional(),
+};
+
+/**
+ * Why one component cannot be stored as part of a measurement of `type`, or null when it can.
+ * `seen` holds the codes of the measurement's earlier components.
+ */
+export function componentProblem(type: MeasurementType, c: { code: string; value: unknown; unit: unknown }, seen: ReadonlySet<string>): string | null {
+  const rule = TYPE_COMPONENTS[type];
+  if (seen.has(c.code)) return `component ${c.code} appears twice`;
+  if (!isObservationCode(c.code) || !rule.allowed.includes(c.code)) return `code ${c.code} is not a component of a ${type} measurement (allowed: ${rule.allowed.join(', ')})`;
+  const def = CODE_DEFINITIONS[c.code];
+  if (typeof c.value !== 'number' || !Number.isFinite(c.value)) return `${def.display} (${c.code}) has no numeric value (${JSON.stringify(c.value) ?? 'missing'})`;
+  if (c.unit !== def.unit) return `${def.display} (${c.code}) must be in ${def.unit}, got ${String(c.unit)}`;
+  if (c.value < def.min || c.value > def.max) return `${def.display} ${c.value} ${def.unit} is outside ${def.min}–${def.max} ${def.unit}`;
+  return null;
+}
+
+/** A systolic at or under its diastolic: one of the two is wrong, and nothing says which. */
+export function pressureProblem(components: readonly Component[]): string | null {
+  const sys = components.find((c) => c.code === '8480-6')?.value;
+  const dia = components.find((c) => c.code === '8462-4')?.value;
+  return sys !== undefined && dia !== undefined && dia >= sys ? `diastolic ${dia} must be below systolic ${sys}` : null;
+}
+
+function measurementSchema(complete: boolean) {
+  return z.object({ ...MeasurementFields, components: z.array(ComponentSchema).min(1).max(16) }).superRefine((m, ctx) => {
     const rule = TYPE_COMPONENTS[m.type];
     const seen = new Set<string>();
     m.components.forEach((c, i) => {
-      const path = ['components', i];
-      if (seen.has(c.code)) ctx.addIssue({ code: 'custom', path, message: `component ${c.code} appears twice` });
+      const problem = componentProblem(m.type, c, seen);
       seen.add(c.code);
-      if (!isObservationCode(c.code) || !rule.allowed.includes(c.code)) {
-        ctx.addIssue({ code: 'custom', path, message: `code ${c.code} is not a component of a ${m.type} measurement (allowed: ${rule.allowed.join(', ')})` });
-        return;
-      }
-      const def = CODE_DEFINITIONS[c.code];
-      if (c.unit !== def.unit) ctx.addIssue({ code: 'custom', path, message: `${def.display} (${c.code}) must be in ${def.unit}, got ${c.unit}` });
-      else if (c.value < def.min || c.value > def.max)
-        ctx.addIssue({ code: 'custom', path, message: `${def.display} ${c.value} ${def.unit} is outside ${def.min}–${def.max} ${def.unit}` });
+      if (problem) ctx.addIssue({ code: 'custom', path: ['components', i], message: problem });
     });
+    const pressure = pressureProblem(m.components);
+    if (pressure) ctx.addIssue({ code: 'custom', path: ['components'], message: pressure });
+    if (!complete) return;
     for (const code of rule.required)
       if (!seen.has(code)) ctx.addIssue({ code: 'custom', path: ['components'], message: `a ${m.type} measurement needs ${CODE_DEFINITIONS[code].display} (${code})` });
     if (rule.atLeastOne && !rule.atLeastOne.some((c) => seen.has(c)))
       ctx.addIssue({ code: 'custom', path: ['components'], message: `a ${m.type} measurement needs at least one of ${rule.atLeastOne.join(', ')}` });
-    const sys = m.components.find((c) => c.code === '8480-6')?.value;
-    const dia = m.components.find((c) => c.code === '8462-4')?.value;
-    if (sys !== undefined && dia !== undefined && dia >= sys)
-      ctx.addIssue({ code: 'custom', path: ['components'], message: `diastolic ${dia} must be below systolic ${sys}` });
   });
+}
+
+/** A whole, clean measurement: what a gateway sends. */
+export const MeasurementSchema = measurementSchema(true);
+/**
+ * What ingestion keeps of a measurement some of whose components were refused: the valid ones,
+ * even when a required one is among the refused (an SpO2 of 84 % counts without its pulse).
+ */
+export const SalvagedMeasurementSchema = measurementSchema(false);
+
+/** The measurement with its components unchecked, so that each component can be judged on its own. */
+export const MeasurementEnvelopeSchema = z.object({
+  ...MeasurementFields,
+  components: z.array(z.object({ code: z.string().min(1).max(64), value: z.unknown(), unit: z.unknown() })).min(1).max(16),
+});
 export type Measurement = z.infer<typeof MeasurementSchema>;
 
 export const MAX_MEASUREMENTS_PER_BATCH = 500;

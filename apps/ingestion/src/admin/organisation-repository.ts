@@ -100,7 +100,14 @@ export async function updatePatient(
   change: { pausedUntil?: string | null; careTeams?: string[]; schedule?: MeasurementSchedule },
 ): Promise<AdminPatient> {
   await findPatient(db, id);
-  if (change.pausedUntil !== undefined) await db.query('UPDATE patients SET paused_until = $2 WHERE id = $1', [id, change.pausedUntil]);
+  if (change.pausedUntil !== undefined) await db.query(
+      `UPDATE patients SET
+         paused_from = CASE WHEN $2::timestamptz IS NULL THEN NULL WHEN paused_until > now() THEN paused_from ELSE now() END,
+         resumed_at = CASE WHEN $2::timestamptz IS NULL AND paused_until > now() THEN now() ELSE resumed_at END,
+         paused_until = $2
+       WHERE id = $1`,
+      [id, change.pausedUntil],
+    );
   if (change.schedule !== undefined) await db.query('UPDATE patients SET schedule = $2 WHERE id = $1', [id, JSON.stringify(change.schedule)]);
   if (change.careTeams !== undefined) {
     await assertCareTeamsExist(db, change.careTeams);

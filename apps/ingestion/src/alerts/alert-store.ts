@@ -13,12 +13,16 @@ interface AlertRow {
   value: number | null;
   unit: string | null;
   message: string;
+  message_key: string;
+  message_params: Record<string, number | string>;
   measured_at: Date | null;
   raised_at: Date;
   updated_at: Date;
   count: number;
   late: boolean;
   back_in_range: boolean;
+  back_in_range_at: Date | null;
+  reraised_at: Date | null;
   escalated: boolean;
   threshold: Record<string, unknown>;
   acknowledged_by: string | null;
@@ -43,12 +47,16 @@ export function alertOf(r: AlertRow): Alert {
     value: r.value,
     unit: r.unit,
     message: r.message,
+    messageKey: r.message_key,
+    messageParams: r.message_params,
     measuredAt: iso(r.measured_at),
     raisedAt: r.raised_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     count: r.count,
     late: r.late,
     backInRange: r.back_in_range,
+    backInRangeAt: iso(r.back_in_range_at),
+    reraisedAt: iso(r.reraised_at),
     escalated: r.escalated,
     threshold: r.threshold,
     acknowledgedBy: r.acknowledged_by,
@@ -60,10 +68,10 @@ export function alertOf(r: AlertRow): Alert {
   };
 }
 
-/** The patient's alerts not yet resolved, locked until the transaction ends: one per rule. */
-export async function unresolvedAlerts(db: Queryable, patientId: string): Promise<Map<string, Alert>> {
-  const { rows } = await db.query<AlertRow>(`SELECT * FROM alerts WHERE patient_id = $1 AND status <> 'resolved' FOR UPDATE`, [patientId]);
-  return new Map(rows.map((r) => [r.rule, alertOf(r)]));
+/** These patients' alerts not yet resolved, locked until the transaction ends: one per patient and rule. */
+export async function unresolvedAlerts(db: Queryable, patientIds: readonly string[]): Promise<Alert[]> {
+  const { rows } = await db.query<AlertRow>(`SELECT * FROM alerts WHERE patient_id = ANY($1) AND status <> 'resolved' ORDER BY id FOR UPDATE`, [patientIds]);
+  return rows.map(alertOf);
 }
 
 export async function alertById(db: Queryable, id: string, lock = false): Promise<Alert | null> {
@@ -80,30 +88,69 @@ export async function listAlerts(db: Queryable, patientIds: readonly string[], s
   return rows.map(alertOf);
 }
 
-export async function insertAlert(db: Queryable, patientId: string, a: NewAlert): Promise<Alert> {
-  const { rows } = await db.query<AlertRow>(
-    `INSERT INTO alerts (patient_id, rule, kind, code, severity, status, value, unit, message, measured_at, raised_at, updated_at, count, late,
-                         back_in_range, escalated, threshold, acknowledged_by, acknowledged_at, acknowledge_note, resolved_by, resolved_at, resolve_note)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING *`,
-    [
-      patientId, a.rule, a.kind, a.code, a.severity, a.status, a.value, a.unit, a.message, a.measuredAt, a.raisedAt, a.updatedAt, a.count, a.late,
-      a.backInRange, a.escalated, JSON.stringify(a.threshold), a.acknowledgedBy, a.acknowledgedAt, a.acknowledgeNote, a.resolvedBy, a.resolvedAt, a.resolveNote,
-    ],
-  );
-  return alertOf(rows[0] as AlertRow);
+/** The alert as a row of the alerts table, for jsonb_populate_recordset. */
+function rowOf(patientId: string, a: NewAlert, id?: string): Record<string, unknown> {
+  return {
+    id: id ?? null,
+    patient_id: patientId,
+    rule: a.rule,
+    kind: a.kind,
+    code: a.code,
+    severity: a.severity,
+    status: a.status,
+    value: a.value,
+    unit: a.unit,
+    message: a.message,
+    message_key: a.messageKey,
+    message_params: a.messageParams,
+    measured_at: a.measuredAt,
+    raised_at: a.raisedAt,
+    updated_at: a.updatedAt,
+    count: a.count,
+    late: a.late,
+    back_in_range: a.backInRange,
+    back_in_range_at: a.backInRangeAt,
+    reraised_at: a.reraisedAt,
+    escalated: a.escalated,
+    threshold: a.threshold,
+    acknowledged_by: a.acknowledgedBy,
+    acknowledged_at: a.acknowledgedAt,
+    acknowledge_note: a.acknowledgeNote,
+    resolved_by: a.resolvedBy,
+    resolved_at: a.resolvedAt,
+    resolve_note: a.resolveNote,
+  };
 }
 
-/** Writes the alert's next state in place (the lifecycle functions decide it). */
-export async function saveAlert(db: Queryable, a: Alert): Promise<Alert> {
+const WRITABLE = `severity, status, value, unit, message, message_key, message_params, measured_at, updated_at, count, late,
+  back_in_range, back_in_range_at, reraised_at, escalated, threshold, acknowledged_by, acknowledged_at, acknowledge_note, resolved_by, resolved_at, resolve_note`;
+
+/** Inserts new alerts, one statement for the lot. */
+export async function insertAlerts(db: Queryable, alerts: readonly { patientId: string; alert: NewAlert }[]): Promise<Alert[]> {
+  if (alerts.length === 0) return [];
   const { rows } = await db.query<AlertRow>(
-    `UPDATE alerts SET severity = $2, status = $3, value = $4, unit = $5, message = $6, measured_at = $7, updated_at = $8, count = $9, late = $10,
-                       back_in_range = $11, escalated = $12, threshold = $13, acknowledged_by = $14, acknowledged_at = $15, acknowledge_note = $16,
-                       resolved_by = $17, resolved_at = $18, resolve_note = $19
-      WHERE id = $1 RETURNING *`,
-    [
-      a.id, a.severity, a.status, a.value, a.unit, a.message, a.measuredAt, a.updatedAt, a.count, a.late,
-      a.backInRange, a.escalated, JSON.stringify(a.threshold), a.acknowledgedBy, a.acknowledgedAt, a.acknowledgeNote, a.resolvedBy, a.resolvedAt, a.resolveNote,
-    ],
+    `INSERT INTO alerts (patient_id, rule, kind, code, raised_at, ${WRITABLE})
+     SELECT patient_id, rule, kind, code, raised_at, ${WRITABLE} FROM jsonb_populate_recordset(NULL::alerts, $1::jsonb)
+     RETURNING *`,
+    [JSON.stringify(alerts.map(({ patientId, alert }) => rowOf(patientId, alert)))],
   );
-  return alertOf(rows[0] as AlertRow);
+  return rows.map(alertOf);
+}
+
+/** Writes alerts' next states in place (the lifecycle functions decide them), one statement for the lot. */
+export async function saveAlerts(db: Queryable, alerts: readonly Alert[]): Promise<Alert[]> {
+  if (alerts.length === 0) return [];
+  const set = WRITABLE.split(',').map((c) => `${c.trim()} = v.${c.trim()}`).join(', ');
+  const { rows } = await db.query<AlertRow>(
+    `UPDATE alerts a SET ${set} FROM jsonb_populate_recordset(NULL::alerts, $1::jsonb) v WHERE a.id = v.id RETURNING a.*`,
+    [JSON.stringify(alerts.map((a) => rowOf(a.patientId, a, a.id)))],
+  );
+  return rows.map(alertOf);
+}
+
+/** Writes one alert's next state in place. */
+export async function saveAlert(db: Queryable, a: Alert): Promise<Alert> {
+  const [saved] = await saveAlerts(db, [a]);
+  if (!saved) throw new Error(`alert ${a.id} does not exist`);
+  return saved;
 }

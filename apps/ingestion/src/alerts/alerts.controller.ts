@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Inject, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import {
   AlertActionBodySchema,
   AlertsQuerySchema,
@@ -8,7 +8,7 @@ import {
   type PatientThresholds,
   type ThresholdsBody,
 } from '@tm/contracts';
-import { acknowledge, AlertLifecycleError, resolve } from '@tm/rules';
+import { acknowledge, alertMessage, AlertLifecycleError, overrideConflicts, resolve, type Locale } from '@tm/rules';
 import type { z } from 'zod';
 import { AccessError, AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
@@ -18,7 +18,7 @@ import { ZodPipe } from '../auth/zod-pipe';
 import type { Db } from '../db/db';
 import { DomainError } from '../http/errors';
 import { DB } from '../http/tokens';
-import { appendAlertEvent } from '../live/live-events';
+import { appendLiveEvents } from '../live/live-events';
 import { LiveService } from '../live/live.service';
 import { alertById, listAlerts, saveAlert } from './alert-store';
 import { patientForRules, saveThresholds, thresholdsView } from './thresholds-repository';
@@ -44,26 +44,43 @@ export class AlertsController {
   ) {}
 
   @Get('api/alerts')
-  async list(@Query(new ZodPipe(AlertsQuerySchema)) query: z.infer<typeof AlertsQuerySchema>, @CurrentUser() user: AuthenticatedUser, @SourceAddress() source: string): Promise<Alert[]> {
+  async list(
+    @Query(new ZodPipe(AlertsQuerySchema)) query: z.infer<typeof AlertsQuerySchema>,
+    @CurrentUser() user: AuthenticatedUser,
+    @SourceAddress() source: string,
+    @Headers('accept-language') language?: string,
+  ): Promise<Alert[]> {
     if (query.patientId) await this.access.assertCanSee(user, query.patientId);
     const patients = query.patientId ? [query.patientId] : await this.access.visiblePatientIds(user);
     const alerts = await listAlerts(this.db, patients, query.status);
     await this.audit.recordMany({ user, action: 'alerts.read', source, detail: { status: query.status ?? null } }, [...new Set(alerts.map((a) => a.patientId))]);
-    return alerts;
+    return alerts.map((a) => inLanguage(a, localeOf(language)));
   }
 
   @Post('api/alerts/:id/acknowledge')
   @HttpCode(200)
   @Roles('nurse', 'admin')
-  acknowledge(@Param('id') id: string, @Body(new ZodPipe(AlertActionBodySchema)) body: AlertActionBody, @CurrentUser() user: AuthenticatedUser, @SourceAddress() source: string): Promise<Alert> {
-    return this.act(id, user, source, 'alert.acknowledge', (a, now) => acknowledge(a, user.username, body.note, now));
+  async acknowledge(
+    @Param('id') id: string,
+    @Body(new ZodPipe(AlertActionBodySchema)) body: AlertActionBody,
+    @CurrentUser() user: AuthenticatedUser,
+    @SourceAddress() source: string,
+    @Headers('accept-language') language?: string,
+  ): Promise<Alert> {
+    return inLanguage(await this.act(id, user, source, 'alert.acknowledge', (a, now) => acknowledge(a, user.username, body.note, now)), localeOf(language));
   }
 
   @Post('api/alerts/:id/resolve')
   @HttpCode(200)
   @Roles('nurse', 'admin')
-  resolve(@Param('id') id: string, @Body(new ZodPipe(AlertActionBodySchema)) body: AlertActionBody, @CurrentUser() user: AuthenticatedUser, @SourceAddress() source: string): Promise<Alert> {
-    return this.act(id, user, source, 'alert.resolve', (a, now) => resolve(a, user.username, body.note, now));
+  async resolve(
+    @Param('id') id: string,
+    @Body(new ZodPipe(AlertActionBodySchema)) body: AlertActionBody,
+    @CurrentUser() user: AuthenticatedUser,
+    @SourceAddress() source: string,
+    @Headers('accept-language') language?: string,
+  ): Promise<Alert> {
+    return inLanguage(await this.act(id, user, source, 'alert.resolve', (a, now) => resolve(a, user.username, body.note, now)), localeOf(language));
   }
 
   @Get('api/patients/:id/thresholds')
@@ -84,6 +101,10 @@ export class AlertsController {
     @SourceAddress() source: string,
   ): Promise<PatientThresholds> {
     await this.access.assertCanSee(user, patientId);
+    const current = await patientForRules(this.db, patientId);
+    if (!current) throw notFound(patientId);
+    const conflicts = overrideConflicts(current.programme, body.rules);
+    if (conflicts.length > 0) throw new AlertError('threshold_conflict', conflicts.map((c) => c.message).join(' '), HttpStatus.BAD_REQUEST);
     await this.db.transaction(async (tx) => {
       await saveThresholds(tx, patientId, body.rules, user.username, new Date());
       await this.audit.record({ user, action: 'thresholds.change', patientId, source, detail: { rules: body.rules } }, tx);
@@ -96,7 +117,7 @@ export class AlertsController {
   private async act(id: string, user: AuthenticatedUser, source: string, action: string, change: (alert: Alert, now: Date) => Alert): Promise<Alert> {
     const found = await alertById(this.db, id);
     if (!found || !(await this.access.canSee(user, found.patientId))) throw new AlertError('alert_not_found', `No alert ${id} for the patients of your care teams`, HttpStatus.NOT_FOUND);
-    const { alert, event } = await this.db.transaction(async (tx) => {
+    const { alert, events } = await this.db.transaction(async (tx) => {
       const current = await alertById(tx, id, true);
       if (!current) throw new AlertError('alert_not_found', `No alert ${id}`, HttpStatus.NOT_FOUND);
       let next: Alert;
@@ -108,11 +129,22 @@ export class AlertsController {
       }
       const saved = await saveAlert(tx, next);
       await this.audit.record({ user, action, patientId: saved.patientId, source, detail: { alertId: saved.id } }, tx);
-      return { alert: saved, event: await appendAlertEvent(tx, saved) };
+      return { alert: saved, events: await appendLiveEvents(tx, [saved], []) };
     });
-    this.live.publish([event]);
+    this.live.publish(events);
     return alert;
   }
+}
+
+/** The language the caller asked for (Accept-Language), Danish unless English comes first. */
+export function localeOf(acceptLanguage: string | undefined): Locale {
+  const first = (acceptLanguage ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en' : 'da';
+}
+
+/** `message` in the caller's language; clients that render messageKey themselves ignore it. */
+export function inLanguage(alert: Alert, locale: Locale): Alert {
+  return alert.messageKey ? { ...alert, message: alertMessage(alert.messageKey, alert.messageParams, locale) } : alert;
 }
 
 function notFound(patientId: string): AccessError {

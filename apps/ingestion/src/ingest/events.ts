@@ -1,14 +1,14 @@
 import { Subject } from 'rxjs';
-import type { Measurement } from '@tm/contracts';
+import type { Alert } from '@tm/contracts';
+import type { LiveEvent } from '../live/live-events';
 
-/** Measurements committed for the first time, in the order their batches committed. */
-export interface StoredBatch {
-  gatewayId: string;
-  receivedAt: Date;
-  measurements: Measurement[];
+/** What a committed transaction changed that clients must hear about: its live events, and the alerts raised. */
+export interface Committed {
+  events: LiveEvent[];
+  raised: Alert[];
 }
 
-/** What the ingestion path tells the rest of the service (alerting, live streams). */
+/** What the ingestion path tells the rest of the service (live streams, metrics). */
 export class IngestEvents {
-  readonly stored$ = new Subject<StoredBatch>();
+  readonly committed$ = new Subject<Committed>();
 }

@@ -16,6 +16,7 @@ import { retryWhileUnavailable, type Db } from '../db/db';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { IngestEvents } from './events';
+import { lockPatients, triageStored } from '../alerts/triage';
 import { recordRejections, refreshTrends, RejectedMessage, storeMeasurements } from './measurement-repository';
 
 export interface IngestorOptions {
@@ -39,8 +40,8 @@ class PoisonMessageError extends Error {
   override name = 'PoisonMessageError';
 }
 
-/** Rejected payloads are kept whole up to this size; beyond it, the start of it is enough to diagnose. */
-const MAX_STORED_PAYLOAD = 64 * 1024;
+/** Rejected payloads are kept whole up to this size (a batch's limit); beyond it, the start of it is enough to diagnose. */
+const MAX_STORED_PAYLOAD = 1024 * 1024;
 
 /**
  * Takes measurement batches off MQTT, stores them once, then receipts them. The MQTT PUBACK is
@@ -57,13 +58,15 @@ export class MeasurementIngestor {
   private trendTimer: NodeJS.Timeout | undefined;
   private trendRefresh: Promise<void> = Promise.resolve();
   private readonly log: Logger;
+  private subscribed = false;
 
   constructor(private readonly options: IngestorOptions) {
     this.log = options.logger.child({ component: 'ingestor' });
   }
 
+  /** Connected and subscribed: only then do batches reach the platform. */
   get connected(): boolean {
-    return this.client?.connected ?? false;
+    return (this.client?.connected ?? false) && this.subscribed;
   }
 
   async start(): Promise<void> {
@@ -76,7 +79,8 @@ export class MeasurementIngestor {
       protocolVersion: 4,
       reconnectPeriod: 1_000,
       connectTimeout: 10_000,
-      resubscribe: true,
+      // subscribed on every connect instead (below): a broker restart can keep the session but lose its subscriptions
+      resubscribe: false,
     });
     this.client = client;
     client.handleMessage = (packet, done) => {
@@ -97,7 +101,28 @@ export class MeasurementIngestor {
     };
     client.on('error', (error) => this.log.warn({ event: 'mqtt_error', err: error.message }, 'MQTT client error'));
     client.on('offline', () => this.log.warn({ event: 'mqtt_offline' }, 'ingestion lost the broker; reconnecting'));
-    client.on('connect', (ack) => this.log.info({ event: 'mqtt_connected', sessionPresent: ack.sessionPresent }, 'ingestion connected to the broker'));
+    const filters = [MEASUREMENTS_SUBSCRIPTION, STATUS_SUBSCRIPTION].map((f) => (shared ? sharedSubscription(f) : f));
+    client.on('close', () => (this.subscribed = false));
+    // Every connect, whatever the broker says of the session: Mosquitto restored from its persistence
+    // file keeps a session but not its `$share/...` subscriptions, and then nothing would ever arrive.
+    const subscribed = new Promise<void>((resolve, reject) => {
+      client.on('connect', (ack) => {
+        this.log.info({ event: 'mqtt_connected', sessionPresent: ack.sessionPresent }, 'ingestion connected to the broker');
+        client.subscribe(Object.fromEntries(filters.map((topic) => [topic, { qos: 1 as const }])), (error, granted) => {
+          const refused = (granted ?? []).filter((g) => g.qos === 128);
+          if (error || refused.length > 0) {
+            const reason = error?.message ?? `the broker refused ${refused.map((g) => g.topic).join(', ')}`;
+            this.log.error({ event: 'subscribe_failed', err: reason }, 'could not subscribe to gateway batches; reconnecting');
+            reject(new Error(`could not subscribe to the MQTT broker at ${withoutCredentials(url)}: ${reason}`));
+            client.stream.destroy();
+            return;
+          }
+          this.subscribed = true;
+          this.log.info({ event: 'subscribed', filters }, 'listening for gateway batches');
+          resolve();
+        });
+      });
+    });
 
     await new Promise<void>((resolve, reject) => {
       const onError = (error: Error) => reject(new Error(`could not connect to the MQTT broker at ${withoutCredentials(url)}: ${error.message}`));
@@ -107,9 +132,7 @@ export class MeasurementIngestor {
         resolve();
       });
     });
-    const filters = [MEASUREMENTS_SUBSCRIPTION, STATUS_SUBSCRIPTION].map((f) => (shared ? sharedSubscription(f) : f));
-    await client.subscribeAsync(Object.fromEntries(filters.map((topic) => [topic, { qos: 1 as const }])));
-    this.log.info({ event: 'subscribed', filters }, 'listening for gateway batches');
+    await subscribed;
   }
 
   /** Finishes the batch in hand, then leaves the broker. */
@@ -145,7 +168,7 @@ export class MeasurementIngestor {
     const started = process.hrtime.bigint();
     const receivedAt = new Date();
     const { metrics } = this.options;
-    const parsed = parseMeasurementBatch(payload);
+    const parsed = parseMeasurementBatch(payload, receivedAt);
     const text = (): string => payload.subarray(0, MAX_STORED_PAYLOAD).toString('utf8');
 
     if (!parsed.ok) {
@@ -155,32 +178,34 @@ export class MeasurementIngestor {
       await this.withDatabase(() => recordRejections(this.options.db, [{ gatewayId, topic, measurementId: null, reasonCode: parsed.reasonCode, reason: rejectionText(parsed.reasonCode, parsed.reason), payload: text() }]));
       return;
     }
-    metrics.received.inc(parsed.measurements.length + parsed.rejected.length);
+    metrics.received.inc(parsed.measurements.length + parsed.rejected.length + parsed.repeated.length + parsed.conflicts.length);
 
     let rejected: MeasurementRejection[] = parsed.rejected;
     let toStore = parsed.measurements;
     if (parsed.gatewayId !== gatewayId) {
       const reason = rejectionText('wrong_gateway', `batch says gateway ${parsed.gatewayId} but was published by ${gatewayId}`);
-      rejected = [...rejected, ...toStore.map((m) => ({ id: m.id, reasonCode: 'wrong_gateway' as const, reason }))];
+      rejected = [...rejected, ...toStore.map((m) => ({ id: m.id, reasonCode: 'wrong_gateway' as const, reason, payload: m }))];
       toStore = [];
     }
 
+    // One transaction stores the batch and checks it against the rules: a receipt means both.
     const outcome = await this.withDatabase(() =>
       this.options.db.transaction(async (tx) => {
+        await lockPatients(tx, toStore.map((m) => m.patientId));
         const result = await storeMeasurements(tx, gatewayId, toStore, receivedAt);
-        const all = [...rejected, ...result.notBound];
-        const byId = new Map([...parsed.measurements].map((m) => [m.id, m]));
+        const triage = await triageStored(tx, result.stored, receivedAt);
+        const refused = [...rejected, ...result.notBound];
         await recordRejections(
           tx,
-          all.map<RejectedMessage>((r) => ({ gatewayId, topic, measurementId: r.id, reasonCode: r.reasonCode, reason: r.reason, payload: JSON.stringify(byId.get(r.id) ?? r.id) })),
+          [...refused, ...parsed.conflicts, ...parsed.componentRejections].map<RejectedMessage>((r) => ({ gatewayId, topic, measurementId: r.id, reasonCode: r.reasonCode, reason: r.reason, payload: JSON.stringify(r.payload ?? r.id) })),
         );
-        return { ...result, rejected: all };
+        return { ...result, rejected: refused, triage };
       }),
     );
 
     // committed: now, and only now, the gateway may forget these readings
     const receipt: Receipt = {
-      ids: [...outcome.stored.map((m) => m.id), ...outcome.duplicates],
+      ids: [...new Set([...outcome.stored.map((m) => m.id), ...outcome.duplicates, ...parsed.repeated])],
       rejected: outcome.rejected.map(({ id, reason }) => ({ id, reason })),
     };
     // Queued, not awaited: its PUBACK arrives on the stream this handler is holding, so awaiting it
@@ -189,19 +214,18 @@ export class MeasurementIngestor {
     this.client?.publish(receiptsTopic(gatewayId), JSON.stringify(receipt), { qos: 1 }, (error) => {
       if (error) this.log.warn({ event: 'receipt_not_sent', gatewayId, err: error.message }, 'receipt not delivered; the gateway will send again');
     });
+    this.options.events.committed$.next(outcome.triage);
 
     metrics.stored.inc(outcome.stored.length);
-    metrics.duplicate.inc(outcome.duplicates.length);
-    for (const r of outcome.rejected) metrics.rejected.inc({ reason: r.reasonCode });
+    metrics.evaluated.inc(outcome.stored.length);
+    metrics.duplicate.inc(outcome.duplicates.length + parsed.repeated.length);
+    for (const r of [...outcome.rejected, ...parsed.conflicts, ...parsed.componentRejections]) metrics.rejected.inc({ reason: r.reasonCode });
     metrics.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     this.log.info(
-      { event: 'batch_stored', gatewayId, stored: outcome.stored.length, duplicates: outcome.duplicates.length, rejected: outcome.rejected.length },
-      'batch stored and receipted',
+      { event: 'batch_stored', gatewayId, stored: outcome.stored.length, duplicates: outcome.duplicates.length, rejected: outcome.rejected.length, alertsRaised: outcome.triage.raised.length },
+      'batch stored, evaluated and receipted',
     );
-    if (outcome.stored.length > 0) {
-      this.options.events.stored$.next({ gatewayId, receivedAt, measurements: outcome.stored });
-      this.scheduleTrendRefresh(outcome.stored.map((m) => new Date(m.measuredAt)));
-    }
+    if (outcome.stored.length > 0) this.scheduleTrendRefresh(outcome.stored.map((m) => new Date(m.measuredAt)));
   }
 
   private async handleStatus(gatewayId: string, topic: string, payload: Buffer): Promise<void> {

@@ -1,0 +1,216 @@
+import type { Alert, Flags, Measurement, MeasurementType } from '@tm/contracts';
+import { applyFinding, escalate, evaluate, historyRangesFor, isEscalationDue, missingData, type Finding, type NewAlert, type ObservationPoint } from '@tm/rules';
+import type { Queryable } from '../db/db';
+import { appendLiveEvents, type LiveEvent, type NewObservationEvent } from '../live/live-events';
+import { insertAlerts, saveAlerts, unresolvedAlerts } from './alert-store';
+import { monitoredSince, patientsForRules, rulesFor, type PatientForRules } from './thresholds-repository';
+
+/**
+ * How many stored points of one code a batch's rules may read per patient. Clinically a window
+ * holds a few dozen (twice-daily readings over 14 days); the bound keeps a flood of readings
+ * from making one batch's cost grow with the patient's history.
+ */
+export const MAX_HISTORY_POINTS = 200;
+
+/** What a triage step committed: the live events to send after commit, and the alerts raised (new, worse, or back to open). */
+export interface TriageOutcome {
+  events: LiveEvent[];
+  raised: Alert[];
+}
+
+/**
+ * Takes the per-patient advisory locks of a transaction, in one order for everyone, so two
+ * instances (or a batch and a timer) never change one patient's alerts at the same time, and a
+ * batch's history read sees every batch of the patient committed before it.
+ */
+export async function lockPatients(tx: Queryable, patientIds: readonly string[]): Promise<void> {
+  if (patientIds.length === 0) return;
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext(id)) FROM unnest($1::text[]) AS id ORDER BY id', [[...new Set(patientIds)].sort()]);
+}
+
+/**
+ * Checks a batch of newly stored measurements against their patients' rules, in the batch's own
+ * transaction (the caller holds the patients' locks). A fixed number of statements per batch,
+ * whatever its size and however much history its patients have: patients and rules, last seen
+ * per type, history windows, open alerts, then one write each for new alerts, changed alerts and
+ * live events.
+ */
+export async function triageStored(tx: Queryable, stored: readonly Measurement[], now: Date): Promise<TriageOutcome> {
+  if (stored.length === 0) return { events: [], raised: [] };
+  const patients = await patientsForRules(tx, [...new Set(stored.map((m) => m.patientId))]);
+  const lastSeen = await recordLastSeen(tx, stored);
+
+  const pointsByPatient = new Map<string, ObservationPoint[]>();
+  for (const m of stored) {
+    const patient = patients.get(m.patientId);
+    if (!patient || measuredWhilePaused(patient, m)) continue;
+    const points = pointsByPatient.get(m.patientId) ?? [];
+    for (const c of m.components) points.push({ measurementId: m.id, code: c.code, value: c.value, unit: c.unit, measuredAt: new Date(m.measuredAt), flags: m.flags, type: m.type });
+    pointsByPatient.set(m.patientId, points);
+  }
+  const ranges = [...pointsByPatient].flatMap(([patientId, points]) => historyRangesFor(rulesFor(patients.get(patientId)!), points).map((r) => ({ patientId, ...r })));
+  const history = await historyWindows(tx, ranges);
+
+  const findings = new Map<string, Finding[]>();
+  for (const [patientId, points] of pointsByPatient) {
+    const patient = patients.get(patientId)!;
+    const rules = rulesFor(patient);
+    const types = new Set(stored.filter((m) => m.patientId === patientId).map((m) => m.type));
+    // Data of a type arriving can only end that type's missing-data alarm; the others are the timer's.
+    const missing = rules.filter((r) => r.kind !== 'missing' || types.has(r.type));
+    findings.set(patientId, [...evaluate(rules, points, history.get(patientId) ?? []), ...missingData(missing, lastSeen.get(patientId) ?? {}, now, monitoredSince(patient, now))]);
+  }
+  const observations: NewObservationEvent[] = stored.map((m) => ({ patientId: m.patientId, measurementId: m.id, type: m.type, components: m.components, measuredAt: m.measuredAt }));
+  return applyFindings(tx, findings, now, observations);
+}
+
+/**
+ * Folds findings into the patients' open alerts (one per patient and rule) and writes what
+ * changed, with its live events, in three statements after one read. The caller holds the locks.
+ */
+export async function applyFindings(tx: Queryable, findings: ReadonlyMap<string, readonly Finding[]>, now: Date, observations: readonly NewObservationEvent[] = []): Promise<TriageOutcome> {
+  const withFindings = [...findings].filter(([, f]) => f.length > 0).map(([p]) => p);
+  const open = withFindings.length > 0 ? await unresolvedAlerts(tx, withFindings) : [];
+  const current = new Map(open.map((a) => [`${a.patientId}\u0000${a.rule}`, a]));
+  const before = new Map(open.map((a) => [a.id, a]));
+  const created = new Map<string, { patientId: string; alert: NewAlert }>();
+  const updated = new Map<string, Alert>();
+
+  for (const [patientId, list] of findings) {
+    for (const finding of list) {
+      const key = `${patientId}\u0000${finding.rule}`;
+      const fresh = created.get(key);
+      const alert = fresh ? { ...fresh.alert, id: '', patientId } : (current.get(key) ?? null);
+      const command = applyFinding(alert && alert.status !== 'resolved' ? alert : null, finding, now);
+      if (command.type === 'none') continue;
+      if (command.type === 'create' || fresh) {
+        const { id: _id, patientId: _p, ...next } = { id: '', patientId, ...command.alert };
+        created.set(key, { patientId, alert: next });
+        continue;
+      }
+      updated.set(command.alert.id, command.alert);
+      current.set(key, command.alert);
+    }
+  }
+
+  const inserted = await insertAlerts(tx, [...created.values()]);
+  const saved = await saveAlerts(tx, [...updated.values()]);
+  const events = await appendLiveEvents(tx, [...inserted, ...saved], observations);
+  const raised = [...inserted.filter((a) => a.status !== 'resolved'), ...saved.filter((a) => isRaisedAgain(before.get(a.id), a))];
+  return { events, raised };
+}
+
+/** A yellow that turned red, or an alert someone had dealt with that is open again, needs a person again. */
+function isRaisedAgain(before: Alert | undefined, after: Alert): boolean {
+  if (!before || after.status === 'resolved') return false;
+  return (before.severity === 'yellow' && after.severity === 'red') || (before.status !== 'open' && after.status === 'open');
+}
+
+/**
+ * Missing data for these patients (every monitored patient when none are named), as of `now`:
+ * one statement for patients and last seen, one for the open alerts, then the writes.
+ */
+export async function triageMissingData(tx: Queryable, now: Date, patientIds?: readonly string[]): Promise<TriageOutcome> {
+  const { rows } = await tx.query<{ id: string }>(
+    `SELECT id FROM patients WHERE (paused_until IS NULL OR paused_until <= $1) AND ($2::text[] IS NULL OR id = ANY($2)) ORDER BY id`,
+    [now, patientIds ?? null],
+  );
+  const ids = rows.map((r) => r.id);
+  if (ids.length === 0) return { events: [], raised: [] };
+  await lockPatients(tx, ids);
+  const patients = await patientsForRules(tx, ids);
+  const lastSeen = await lastSeenOf(tx, ids);
+  const findings = new Map<string, Finding[]>();
+  for (const patient of patients.values()) {
+    if (isPaused(patient, now)) continue;
+    findings.set(patient.id, missingData(rulesFor(patient), lastSeen.get(patient.id) ?? {}, now, monitoredSince(patient, now)));
+  }
+  return applyFindings(tx, findings, now);
+}
+
+/** Escalates each red that nobody acknowledged within `afterMs` of `now`. */
+export async function triageEscalations(tx: Queryable, now: Date, afterMs: number): Promise<TriageOutcome> {
+  const { rows } = await tx.query<{ patient_id: string }>(
+    `SELECT DISTINCT patient_id FROM alerts WHERE status = 'open' AND severity = 'red' AND NOT escalated AND raised_at <= $1`,
+    [new Date(now.getTime() - afterMs)],
+  );
+  const ids = rows.map((r) => r.patient_id);
+  if (ids.length === 0) return { events: [], raised: [] };
+  await lockPatients(tx, ids);
+  const due = (await unresolvedAlerts(tx, ids)).filter((a) => isEscalationDue(a, now, afterMs));
+  const saved = await saveAlerts(tx, due.map((a) => escalate(a, now)));
+  return { events: await appendLiveEvents(tx, saved, []), raised: [] };
+}
+
+function isPaused(patient: PatientForRules, now: Date): boolean {
+  return patient.pausedUntil !== null && patient.pausedUntil.getTime() > now.getTime();
+}
+
+/** A pause covers what was measured within it, not what merely arrived during it. */
+function measuredWhilePaused(patient: PatientForRules, m: Measurement): boolean {
+  if (!patient.pausedUntil) return false;
+  const t = Date.parse(m.measuredAt);
+  const from = patient.pausedFrom?.getTime() ?? Number.NEGATIVE_INFINITY;
+  return t >= from && t < patient.pausedUntil.getTime();
+}
+
+type LastSeen = Map<string, Partial<Record<MeasurementType, Date>>>;
+
+function lastSeenMap(rows: readonly { patient_id: string; type: MeasurementType; last_measured_at: Date }[]): LastSeen {
+  const map: LastSeen = new Map();
+  for (const r of rows) map.set(r.patient_id, { ...map.get(r.patient_id), [r.type]: r.last_measured_at });
+  return map;
+}
+
+/** Moves each patient's last-seen time per type forward with the batch; returns the times now in force for the batch's types. */
+async function recordLastSeen(tx: Queryable, stored: readonly Measurement[]): Promise<LastSeen> {
+  const latest = new Map<string, { patientId: string; type: MeasurementType; at: number }>();
+  for (const m of stored) {
+    const key = `${m.patientId}\u0000${m.type}`;
+    const at = Date.parse(m.measuredAt);
+    if ((latest.get(key)?.at ?? Number.NEGATIVE_INFINITY) < at) latest.set(key, { patientId: m.patientId, type: m.type, at });
+  }
+  const entries = [...latest.values()];
+  const { rows } = await tx.query<{ patient_id: string; type: MeasurementType; last_measured_at: Date }>(
+    `INSERT INTO patient_last_seen AS s (patient_id, type, last_measured_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
+     ON CONFLICT (patient_id, type) DO UPDATE SET last_measured_at = GREATEST(s.last_measured_at, EXCLUDED.last_measured_at)
+     RETURNING patient_id, type, last_measured_at`,
+    [entries.map((e) => e.patientId), entries.map((e) => e.type), entries.map((e) => new Date(e.at))],
+  );
+  return lastSeenMap(rows);
+}
+
+async function lastSeenOf(tx: Queryable, patientIds: readonly string[]): Promise<LastSeen> {
+  const { rows } = await tx.query<{ patient_id: string; type: MeasurementType; last_measured_at: Date }>(
+    'SELECT patient_id, type, last_measured_at FROM patient_last_seen WHERE patient_id = ANY($1)',
+    [patientIds],
+  );
+  return lastSeenMap(rows);
+}
+
+/**
+ * The stored points the rules need, for every patient and code of a batch in one statement: each
+ * range walks the (patient, code, time) index and reads at most MAX_HISTORY_POINTS, the newest.
+ */
+async function historyWindows(tx: Queryable, ranges: readonly { patientId: string; code: string; from: Date; to: Date }[]): Promise<Map<string, ObservationPoint[]>> {
+  const byPatient = new Map<string, ObservationPoint[]>();
+  if (ranges.length === 0) return byPatient;
+  const { rows } = await tx.query<{ patient_id: string; measurement_id: string; code: string; value: number; unit: string; measured_at: Date; flags: Flags | null }>(
+    `SELECT r.patient_id, h.measurement_id, r.code, h.value, h.unit, h.measured_at, m.flags
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS r(patient_id, code, t0, t1)
+       CROSS JOIN LATERAL (
+         SELECT o.measurement_id, o.value, o.unit, o.measured_at FROM observations o
+          WHERE o.patient_id = r.patient_id AND o.code = r.code AND o.measured_at BETWEEN r.t0 AND r.t1
+          ORDER BY o.measured_at DESC LIMIT $5) h
+       LEFT JOIN measurements m ON m.measurement_id = h.measurement_id`,
+    [ranges.map((r) => r.patientId), ranges.map((r) => r.code), ranges.map((r) => r.from), ranges.map((r) => r.to), MAX_HISTORY_POINTS],
+  );
+  for (const r of rows) {
+    const list = byPatient.get(r.patient_id) ?? [];
+    // the device's quality flags and an uncertain time matter for history too: such points stay out of baselines and change windows
+    list.push({ measurementId: r.measurement_id, code: r.code, value: r.value, unit: r.unit, measuredAt: r.measured_at, flags: r.flags ?? undefined });
+    byPatient.set(r.patient_id, list);
+  }
+  return byPatient;
+}
