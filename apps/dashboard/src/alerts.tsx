@@ -1,15 +1,16 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { AlertSchema, AlertStatusSchema, type Alert, type AlertStatus } from '@tm/contracts';
 import { z } from 'zod';
 import { isForbidden, query, type Api } from './api';
-import { upsertAlert } from './board';
+import { alertText, alertValueText, ruleName, ruleShapeOf } from './alert-text';
+import { alertsPageOrder, upsertAlert } from './board';
 import { Field, Loaded, SeverityBadge, errorText } from './components';
 import { canActOnAlerts, useLiveEvents, useNow, useResource, useSession } from './context';
-import { formatDateTime, formatNumber, measureName, unitText } from './i18n';
+import { formatDateTime, measureName } from './i18n';
+import { useLiveAlerts } from './live-alerts';
 import { href } from './routes';
+import { AlertListSchema, PatientListSchema } from './schemas';
 import { timeAgo } from './time';
-
-export const AlertListSchema = z.array(AlertSchema);
 
 export function acknowledgeAlert(api: Api, id: string, note?: string): Promise<Alert> {
   return api.send('POST', `/api/alerts/${encodeURIComponent(id)}/acknowledge`, note ? { note } : {}, AlertSchema);
@@ -20,7 +21,7 @@ export function resolveAlert(api: Api, id: string, note?: string): Promise<Alert
 }
 
 /** One alert with its lifecycle; nurses acknowledge or resolve it with a note, home care only reads. */
-function AlertItem({ alert, onChanged, showPatient }: { alert: Alert; onChanged: (a: Alert) => void; showPatient: boolean }) {
+function AlertItem({ alert, onChanged, patientName }: { alert: Alert; onChanged: (a: Alert) => void; patientName: string | null | undefined }) {
   const { api, user, t, language } = useSession();
   const now = useNow();
   const [note, setNote] = useState('');
@@ -41,21 +42,31 @@ function AlertItem({ alert, onChanged, showPatient }: { alert: Alert; onChanged:
       },
     );
   };
-  const value =
-    alert.value === null ? null : `${formatNumber(language, alert.value)}${alert.unit === null ? '' : ` ${unitText(alert.unit)}`}`;
+  const value = alertValueText(alert, language);
+  const showPatient = patientName !== undefined;
   return (
     <li className={`alert-item severity-${alert.severity}${alert.escalated ? ' escalated' : ''}`} data-testid={`alert-${alert.id}`}>
       <div className="alert-head">
         <SeverityBadge severity={alert.severity} />
         {alert.escalated && <strong className="flag flag-escalated">{t('board.escalated')}</strong>}
         <span className="alert-status">{t(`alert.status.${alert.status}`)}</span>
-        {showPatient && <a href={href({ page: 'patient', patientId: alert.patientId })}>{alert.patientId}</a>}
+        {showPatient && (
+          <a href={href({ page: 'patient', patientId: alert.patientId })} data-testid="alert-patient">
+            <span className="patient-id">{alert.patientId}</span>
+            {patientName !== null && <> {patientName}</>}
+          </a>
+        )}
       </div>
-      <p className="alert-message">
-        {alert.message}
-        {value !== null && alert.code !== null && ` (${measureName(language, alert.code)}: ${value})`}
+      <p className="alert-message" data-testid="alert-message">
+        {alertText(alert, language)}
       </p>
       <p className="muted">
+        {value !== null && alert.code !== null && `${measureName(language, alert.code)}: ${value} · `}
+        {alert.measuredAt !== null && (
+          <>
+            {t('alert.measuredAt')}: <time dateTime={alert.measuredAt}>{formatDateTime(language, alert.measuredAt)}</time> ·{' '}
+          </>
+        )}
         {t('alert.raisedAt')}: <time dateTime={alert.raisedAt}>{formatDateTime(language, alert.raisedAt)}</time> ({timeAgo(language, alert.raisedAt, now)})
         {alert.count > 1 && ` · ${t('alert.count', { count: alert.count })}`}
         {alert.late && ` · ${t('alert.late')}`}
@@ -75,7 +86,7 @@ function AlertItem({ alert, onChanged, showPatient }: { alert: Alert; onChanged:
       )}
       {canActOnAlerts(user) && alert.status !== 'resolved' && (
         <div className="alert-actions">
-          <Field label={t('alert.noteFor', { rule: alert.rule })}>
+          <Field label={t('alert.noteFor', { rule: ruleName(alert.rule, ruleShapeOf(alert), language) })}>
             {(id) => <input id={id} value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />}
           </Field>
           {alert.status === 'open' && (
@@ -97,13 +108,17 @@ function AlertItem({ alert, onChanged, showPatient }: { alert: Alert; onChanged:
   );
 }
 
-export function AlertList({ alerts, onChanged, showPatient }: { alerts: readonly Alert[]; onChanged: (a: Alert) => void; showPatient: boolean }) {
+/**
+ * Alerts in the order given. `patientNames` (patient id -> name) shows each alert's patient, as the
+ * alerts page does; the patient page leaves it out.
+ */
+export function AlertList({ alerts, onChanged, patientNames }: { alerts: readonly Alert[]; onChanged: (a: Alert) => void; patientNames?: ReadonlyMap<string, string> }) {
   const { t } = useSession();
   if (alerts.length === 0) return <p>{t('alert.none')}</p>;
   return (
     <ul className="alert-list" data-testid="alert-list">
       {alerts.map((a) => (
-        <AlertItem key={a.id} alert={a} onChanged={onChanged} showPatient={showPatient} />
+        <AlertItem key={a.id} alert={a} onChanged={onChanged} patientName={patientNames === undefined ? undefined : (patientNames.get(a.patientId) ?? null)} />
       ))}
     </ul>
   );
@@ -112,8 +127,16 @@ export function AlertList({ alerts, onChanged, showPatient }: { alerts: readonly
 /** The alerts page: every alert visible to the user, filtered by status, updated live. */
 export function AlertsPage() {
   const { api, t } = useSession();
+  const live = useLiveAlerts();
   const [status, setStatus] = useState<AlertStatus | ''>('open');
   const [alerts, reload, update] = useResource(() => api.get(`/api/alerts${query({ status: status || undefined })}`, AlertListSchema), [api, status]);
+  // Names only: an alert is still listed, with its patient id, when the patient list cannot be had.
+  const [patients] = useResource(() => api.get('/api/patients', PatientListSchema).catch(() => []), [api]);
+  const names = new Map(patients.status === 'ok' ? patients.data.map((p) => [p.id, p.displayName]) : []);
+  const { rememberPatients, reraised } = live;
+  useEffect(() => {
+    if (patients.status === 'ok') rememberPatients(patients.data);
+  }, [patients, rememberPatients]);
   const onChanged = (a: Alert): void => update((list) => upsertAlert(list, a).filter((x) => status === '' || x.status === status));
   useLiveEvents((e) => e.type === 'alert' && onChanged(e.event));
   return (
@@ -132,7 +155,19 @@ export function AlertsPage() {
         )}
       </Field>
       <Loaded resource={alerts} retry={reload}>
-        {(list) => <AlertList alerts={list} onChanged={onChanged} showPatient />}
+        {(list) => (
+          <>
+            <p className="muted">{t('alerts.order')}</p>
+            <AlertList
+              alerts={alertsPageOrder(list, reraised)}
+              onChanged={(a) => {
+                onChanged(a);
+                live.apply(a);
+              }}
+              patientNames={names}
+            />
+          </>
+        )}
       </Loaded>
     </>
   );

@@ -36,10 +36,15 @@ async function errorFrom(response: Response): Promise<ApiError> {
   return new ApiError(response.status, `HTTP_${response.status}`, `${response.status} ${response.statusText}`);
 }
 
-/** Bearer-authenticated JSON calls; a 401 ends the session so the user is sent back to sign in. */
-export function createApi(token: string | null, onUnauthorized: () => void): Api {
+/**
+ * Bearer-authenticated JSON calls; a 401 ends the session so the user is sent back to sign in.
+ * `language` goes out as Accept-Language, so texts the server still writes (an alert's `message`,
+ * error messages) come in the user's language.
+ */
+export function createApi(token: string | null, onUnauthorized: () => void, language?: string): Api {
   async function call(method: Method, path: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
+    if (language !== undefined) headers['accept-language'] = language;
     if (token !== null) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -8,6 +8,7 @@ import { Field } from './components';
 import { SessionContext, translator, useSession, type Session } from './context';
 import { isLanguage, LANGUAGES, type Language } from './i18n';
 import { connectLive, LAST_EVENT_KEY, type LiveEvent, type LiveStatus } from './live';
+import { LiveAlertsProvider, NewRedAnnouncements } from './live-alerts';
 import { PatientPage } from './patient-page';
 import { href, parseRoute, type Route } from './routes';
 
@@ -57,7 +58,7 @@ function LoginPage({ language, onLogin, expired }: { language: Language; onLogin
     e.preventDefault();
     const data = new FormData(e.currentTarget);
     setBusy(true);
-    createApi(null, () => undefined)
+    createApi(null, () => undefined, language)
       .send('POST', '/api/auth/login', { username: String(data.get('username') ?? ''), password: String(data.get('password') ?? '') }, LoginResponseSchema)
       .then(onLogin, (err: unknown) => {
         setBusy(false);
@@ -164,7 +165,7 @@ export function App() {
     () =>
       login === null
         ? null
-        : { api: createApi(login.token, () => logout(true)), user: login.user, language, t, subscribe, liveStatus },
+        : { api: createApi(login.token, () => logout(true), language), user: login.user, language, t, subscribe, liveStatus },
     [login, language, t, subscribe, liveStatus, logout],
   );
 
@@ -209,44 +210,47 @@ export function App() {
   const current = (page: Route['page']): 'page' | undefined => (route.page === page ? 'page' : undefined);
   return (
     <SessionContext.Provider value={session}>
-      {skip}
-      <header className="app-header">
-        <p className="app-title">{t('app.title')}</p>
-        <nav aria-label={t('nav.main')}>
-          <ul>
-            <li>
-              <a href={href({ page: 'board' })} aria-current={current('board')}>
-                {t('nav.board')}
-              </a>
-            </li>
-            <li>
-              <a href={href({ page: 'alerts' })} aria-current={current('alerts')}>
-                {t('nav.alerts')}
-              </a>
-            </li>
-            {user.role === 'admin' && (
+      <LiveAlertsProvider>
+        {skip}
+        <header className="app-header">
+          <p className="app-title">{t('app.title')}</p>
+          <nav aria-label={t('nav.main')}>
+            <ul>
               <li>
-                <a href={href({ page: 'admin', section: 'users' })} aria-current={current('admin')}>
-                  {t('nav.admin')}
+                <a href={href({ page: 'board' })} aria-current={current('board')}>
+                  {t('nav.board')}
                 </a>
               </li>
-            )}
-          </ul>
-        </nav>
-        <p className={`live live-${liveStatus}`} data-testid="live-status">
-          {t(liveStatus === 'connected' ? 'app.live.connected' : 'app.live.disconnected')}
-        </p>
-        <p className="user" data-testid="signed-in-user">
-          {t('app.loggedInAs', { name: user.displayName, role: t(`role.${user.role}`) })}
-        </p>
-        <LanguageSwitch language={language} onChange={setLanguage} label={t('app.language')} />
-        <button type="button" className="secondary" onClick={() => logout(false)}>
-          {t('app.logout')}
-        </button>
-      </header>
-      <main id="main" ref={main} tabIndex={-1}>
-        <Page route={route} />
-      </main>
+              <li>
+                <a href={href({ page: 'alerts' })} aria-current={current('alerts')}>
+                  {t('nav.alerts')}
+                </a>
+              </li>
+              {user.role === 'admin' && (
+                <li>
+                  <a href={href({ page: 'admin', section: 'users' })} aria-current={current('admin')}>
+                    {t('nav.admin')}
+                  </a>
+                </li>
+              )}
+            </ul>
+          </nav>
+          <p className={`live live-${liveStatus}`} data-testid="live-status">
+            {t(liveStatus === 'connected' ? 'app.live.connected' : 'app.live.disconnected')}
+          </p>
+          <p className="user" data-testid="signed-in-user">
+            {t('app.loggedInAs', { name: user.displayName, role: t(`role.${user.role}`) })}
+          </p>
+          <LanguageSwitch language={language} onChange={setLanguage} label={t('app.language')} />
+          <button type="button" className="secondary" onClick={() => logout(false)}>
+            {t('app.logout')}
+          </button>
+        </header>
+        <main id="main" ref={main} tabIndex={-1}>
+          <NewRedAnnouncements />
+          <Page route={route} />
+        </main>
+      </LiveAlertsProvider>
     </SessionContext.Provider>
   );
 }

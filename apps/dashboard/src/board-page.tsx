@@ -1,25 +1,17 @@
 import { useEffect, useRef, useState } from 'react';
-import { GreenReviewResponseSchema, PatientSummarySchema, type Alert, type PatientSummary } from '@tm/contracts';
+import { GreenReviewResponseSchema, type Alert, type PatientSummary } from '@tm/contracts';
 import { z } from 'zod';
-import { acknowledgeAlert, AlertListSchema } from './alerts';
-import { actionableAlerts, greenWithNewReadings, markSeen, monitoringState, newlyRed, sortBoard, upsertAlert } from './board';
+import { acknowledgeAlert } from './alerts';
+import { alertText, alertValueText } from './alert-text';
+import { actionableAlerts, boardCounts, boardTriage, greenWithNewReadings, markSeen, monitoringState, sortBoard, triageAlert, type BoardTriage } from './board';
 import { Loaded, TriageBadge, errorText } from './components';
 import { canActOnAlerts, useLiveEvents, useNow, useResource, useSession } from './context';
-import { formatDateTime, formatNumber, unitText } from './i18n';
+import { formatDateTime, formatNumber, type MessageKey } from './i18n';
+import { useLiveAlerts } from './live-alerts';
 import { href } from './routes';
+import { PatientListSchema } from './schemas';
 import { duration, timeAgo } from './time';
-import type { Api } from './api';
-
-export const PatientListSchema = z.array(PatientSummarySchema);
-
-/** Open and acknowledged alerts: the ones a nurse may still act on. */
-export async function loadActionableAlerts(api: Api): Promise<Alert[]> {
-  const [open, acknowledged] = await Promise.all([
-    api.get('/api/alerts?status=open', AlertListSchema),
-    api.get('/api/alerts?status=acknowledged', AlertListSchema),
-  ]);
-  return [...open, ...acknowledged];
-}
+import { DeferredActions, UNDO_MS } from './undo';
 
 function useStoredState<T>(key: string, initial: T, parse: (raw: unknown) => T): [T, (v: T) => void] {
   const [value, setValue] = useState<T>(() => {
@@ -37,47 +29,43 @@ function useStoredState<T>(key: string, initial: T, parse: (raw: unknown) => T):
   return [value, set];
 }
 
-/** A short two-tone chime; browsers allow it only after the user has interacted with the page. */
-function chime(): void {
-  const context = new AudioContext();
-  const gain = context.createGain();
-  gain.gain.value = 0.15;
-  gain.connect(context.destination);
-  [880, 660].forEach((frequency, i) => {
-    const tone = context.createOscillator();
-    tone.frequency.value = frequency;
-    tone.connect(gain);
-    tone.start(context.currentTime + i * 0.2);
-    tone.stop(context.currentTime + i * 0.2 + 0.18);
-  });
-  setTimeout(() => void context.close(), 1000);
+/** Acknowledgements held back for UNDO_MS; what is still waiting when the board closes is sent then. */
+function useDeferredActions(delayMs: number): DeferredActions {
+  const [, setVersion] = useState(0);
+  const [actions] = useState(() => new DeferredActions(delayMs, () => setVersion((n) => n + 1)));
+  // Re-render every second while something waits, for the countdown.
+  const [, setTick] = useState(0);
+  const waiting = actions.size > 0;
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(() => setTick((n) => n + 1), 1000);
+    return () => clearInterval(timer);
+  }, [waiting]);
+  useEffect(() => () => actions.flush(), [actions]);
+  return actions;
 }
 
-/** The unit of the value behind the triage, known from the patient's worst alert. */
-/** The unit of the alert that decides the patient's triage (the one whose message is the triage reason). */
-function valueUnit(pending: readonly Alert[], triageReason: string | null): string {
-  const unit = (pending.find((a) => a.message === triageReason) ?? pending[0])?.unit;
-  return unit ? ` ${unitText(unit)}` : '';
-}
+const COUNT_KEYS: Record<BoardTriage, MessageKey> = { red: 'board.count.red', yellow: 'board.count.yellow', none: 'board.count.none', green: 'board.count.green' };
 
-interface Announcement {
-  key: string;
-  text: string;
-}
+const patientLabel = (p: PatientSummary): string => `${p.id} ${p.displayName}`;
 
 export function BoardPage() {
   const { api, user, t, language, liveStatus } = useSession();
+  const live = useLiveAlerts();
   const now = useNow();
   const [patients, reloadPatients, updatePatients] = useResource(() => api.get('/api/patients', PatientListSchema), [api]);
-  const [alerts, reloadAlerts, updateAlerts] = useResource(() => loadActionableAlerts(api), [api]);
-  const [sound, setSound] = useStoredState('tm.sound', true, (raw) => raw === true);
   const [seen, setSeen] = useStoredState<Record<string, string>>(`tm.seen.${user.id}`, {}, (raw) => z.record(z.string(), z.string()).parse(raw));
-  const [announcements, setAnnouncements] = useState<Announcement[]>([]);
   const [actionError, setActionError] = useState<string | null>(null);
   const [status, setStatus] = useState('');
-  const previous = useRef<PatientSummary[] | null>(null);
+  const [sending, setSending] = useState<ReadonlySet<string>>(new Set());
+  const acks = useDeferredActions(UNDO_MS);
   const refresh = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const canAct = canActOnAlerts(user);
+  const { rememberPatients } = live;
+
+  useEffect(() => {
+    if (patients.status === 'ok') rememberPatients(patients.data);
+  }, [patients, rememberPatients]);
 
   // Triage is computed by the server; a burst of alert events costs one refetch.
   const scheduleRefresh = (): void => {
@@ -93,13 +81,11 @@ export function BoardPage() {
     if (liveStatus !== 'connected' || !wasDisconnected.current) return;
     wasDisconnected.current = false;
     reloadPatients();
-    reloadAlerts();
-  }, [liveStatus, reloadPatients, reloadAlerts]);
+  }, [liveStatus, reloadPatients]);
 
   useLiveEvents((e) => {
     switch (e.type) {
       case 'alert':
-        updateAlerts((list) => (e.event.status === 'resolved' ? list.filter((a) => a.id !== e.event.id) : upsertAlert(list, e.event)));
         scheduleRefresh();
         break;
       case 'observation': {
@@ -112,63 +98,61 @@ export function BoardPage() {
     }
   });
 
-  useEffect(() => {
-    if (patients.status !== 'ok') return;
-    const before = previous.current;
-    previous.current = patients.data;
-    if (before === null) return;
-    const fresh = newlyRed(before, patients.data);
-    if (fresh.length === 0) return;
-    setAnnouncements((list) => [
-      ...fresh.map((p) => ({ key: `${p.id}-${p.triageSince ?? ''}`, text: t('board.newRed', { patient: `${p.id} ${p.displayName}`, reason: p.triageReason ?? '' }) })),
-      ...list,
-    ]);
-    if (sound) {
-      try {
-        chime();
-      } catch {
-        // No audio device: the visual and aria-live announcement remain.
-      }
-    }
-  }, [patients, sound, t]);
-
-  const acknowledgeWorst = (alert: Alert): void => {
-    setActionError(null);
+  const sendAcknowledge = (alert: Alert, p: PatientSummary): void => {
+    setSending((s) => new Set(s).add(p.id));
+    const done = (): void =>
+      setSending((s) => {
+        const next = new Set(s);
+        next.delete(p.id);
+        return next;
+      });
     acknowledgeAlert(api, alert.id).then(
       (updated) => {
-        updateAlerts((list) => upsertAlert(list, updated));
+        // The button the nurse is on goes away with the open alert: keep her on the row, at its name.
+        const active = document.activeElement;
+        if (active instanceof HTMLElement && active.dataset.ackFor === p.id) document.querySelector<HTMLElement>(`[data-patient-link="${CSS.escape(p.id)}"]`)?.focus();
+        done();
+        live.apply(updated);
         reloadPatients();
+        setStatus(t('board.ack.done', { patient: patientLabel(p) }));
       },
-      (e: unknown) => setActionError(errorText(e, t('app.notAvailable'))),
+      (e: unknown) => {
+        done();
+        setActionError(errorText(e, t('app.notAvailable')));
+      },
     );
   };
+
+  const startAcknowledge = (alert: Alert, p: PatientSummary): void => {
+    setActionError(null);
+    acks.schedule(p.id, () => sendAcknowledge(alert, p));
+    setStatus(t('board.ack.pending', { patient: patientLabel(p), count: UNDO_MS / 1000 }));
+  };
+
+  const undoAcknowledge = (p: PatientSummary): void => {
+    if (acks.cancel(p.id)) setStatus(t('board.ack.undone', { patient: patientLabel(p) }));
+  };
+
+  const alertList = live.alerts.status === 'ok' ? live.alerts.data : [];
 
   return (
     <>
       <h1>{t('board.heading')}</h1>
-      <div aria-live="assertive" role="alert" className="announcements" data-testid="new-red-announcements">
-        {announcements.map((a) => (
-          <p key={a.key} className="announcement">
-            <span>{a.text}</span>{' '}
-            <button type="button" onClick={() => setAnnouncements((list) => list.filter((x) => x.key !== a.key))}>
-              {t('board.dismiss')}
-            </button>
-          </p>
-        ))}
-      </div>
       <Loaded resource={patients} retry={reloadPatients}>
         {(list) => {
-          const board = sortBoard(list);
-          const counts = { red: 0, yellow: 0, green: 0 };
-          for (const p of list) counts[p.triage] += 1;
+          const board = sortBoard(list, alertList, live.reraised);
+          const counts = boardCounts(list);
           const newGreens = greenWithNewReadings(list, seen);
-          const alertList = alerts.status === 'ok' ? alerts.data : [];
+          const countText = (['red', 'yellow', 'green', 'none'] as const)
+            .filter((c) => c !== 'none' || counts.none > 0)
+            .map((c) => t(COUNT_KEYS[c], { count: counts[c] }))
+            .join(', ');
           return (
             <>
               <div className="toolbar">
-                <p data-testid="board-counts">{t('board.counts', counts)}</p>
+                <p data-testid="board-counts">{countText}</p>
                 <label className="inline">
-                  <input type="checkbox" checked={sound} onChange={(e) => setSound(e.target.checked)} /> {t('board.sound')}
+                  <input type="checkbox" checked={live.sound} onChange={(e) => live.setSound(e.target.checked)} /> {t('board.sound')}
                 </label>
                 {canAct && (
                   <button
@@ -188,17 +172,19 @@ export function BoardPage() {
                     {t('board.ackAllGreen')}
                   </button>
                 )}
-                <span role="status">{status}</span>
+                <span role="status" data-testid="board-status">
+                  {status}
+                </span>
               </div>
               {actionError !== null && (
                 <p role="alert" className="error">
                   {actionError}
                 </p>
               )}
-              {alerts.status === 'error' && (
+              {live.alerts.status === 'error' && (
                 <p role="alert" className="error">
-                  {errorText(alerts.error, t('app.notAvailable'))}{' '}
-                  <button type="button" onClick={reloadAlerts}>
+                  {errorText(live.alerts.error, t('app.notAvailable'))}{' '}
+                  <button type="button" onClick={live.reload}>
                     {t('app.retry')}
                   </button>
                 </p>
@@ -214,6 +200,7 @@ export function BoardPage() {
                       <th scope="col">{t('board.triage')}</th>
                       <th scope="col">{t('board.reason')}</th>
                       <th scope="col">{t('board.value')}</th>
+                      <th scope="col">{t('board.measuredAt')}</th>
                       <th scope="col">{t('board.since')}</th>
                       <th scope="col">{t('board.lastMeasurement')}</th>
                       <th scope="col">{t('board.status')}</th>
@@ -222,29 +209,57 @@ export function BoardPage() {
                   </thead>
                   <tbody>
                     {board.map((p) => {
-                      const pending = actionableAlerts(alertList, p.id);
+                      const triage = boardTriage(p);
+                      const pending = actionableAlerts(alertList, p.id, live.reraised);
+                      const reason = triageAlert(p, alertList, live.reraised);
+                      const others = pending.filter((a) => a !== reason && a.severity === p.triage).length;
                       const worstOpen = pending.find((a) => a.status === 'open');
                       const escalated = pending.some((a) => a.escalated);
                       const state = monitoringState(p, now);
+                      const value = reason !== undefined ? alertValueText(reason, language) : p.triageValue === null ? null : formatNumber(language, p.triageValue);
+                      const secondsLeft = acks.secondsLeft(p.id);
+                      const isSending = sending.has(p.id);
                       return (
                         <tr
                           key={p.id}
-                          className={`row-${p.triage}${escalated ? ' escalated' : ''}${state.kind === 'paused' ? ' paused' : ''}`}
+                          className={`row-${triage}${escalated ? ' escalated' : ''}${state.kind === 'paused' ? ' paused' : ''}`}
                           data-testid={`patient-row-${p.id}`}
-                          data-triage={p.triage}
+                          data-triage={triage}
                         >
                           <th scope="row">
-                            <a href={href({ page: 'patient', patientId: p.id })}>
+                            <a href={href({ page: 'patient', patientId: p.id })} data-patient-link={p.id}>
                               <span className="patient-id">{p.id}</span> <span className="patient-name">{p.displayName}</span>
                             </a>
                             <span className="muted"> · {p.programme}</span>
                           </th>
                           <td>
-                            <TriageBadge triage={p.triage} />
+                            <TriageBadge triage={triage} />
                           </td>
-                          <td>{p.triageReason ?? '–'}</td>
-                          <td>{p.triageValue === null ? '–' : `${formatNumber(language, p.triageValue)}${valueUnit(pending, p.triageReason)}`}</td>
-                          <td>{p.triageSince === null ? '–' : <time dateTime={p.triageSince}>{timeAgo(language, p.triageSince, now)}</time>}</td>
+                          <td data-testid="triage-reason">
+                            {reason !== undefined ? alertText(reason, language) : (p.triageReason ?? '–')}
+                            {others > 0 && <span className="muted">{t('board.moreAlerts', { count: others })}</span>}
+                          </td>
+                          <td>{value ?? '–'}</td>
+                          <td>
+                            {reason?.measuredAt == null ? (
+                              '–'
+                            ) : (
+                              <>
+                                <time dateTime={reason.measuredAt}>{formatDateTime(language, reason.measuredAt)}</time>
+                                {reason.late && <span className="muted">{t('alert.late')}</span>}
+                              </>
+                            )}
+                          </td>
+                          <td>
+                            {p.triageSince === null ? (
+                              '–'
+                            ) : (
+                              <>
+                                <time dateTime={p.triageSince}>{timeAgo(language, p.triageSince, now)}</time>
+                                <span className="muted">{formatDateTime(language, p.triageSince)}</span>
+                              </>
+                            )}
+                          </td>
                           <td>
                             {p.lastMeasurementAt === null ? '–' : <time dateTime={p.lastMeasurementAt}>{timeAgo(language, p.lastMeasurementAt, now)}</time>}
                           </td>
@@ -258,9 +273,31 @@ export function BoardPage() {
                           </td>
                           {canAct && (
                             <td>
-                              {worstOpen !== undefined && (
-                                <button type="button" onClick={() => acknowledgeWorst(worstOpen)} title={worstOpen.message}>
-                                  {t('alert.acknowledge')}
+                              {(worstOpen !== undefined || secondsLeft !== undefined || isSending) && (
+                                // One button that changes its job, so keyboard focus stays on it: Kvittér -> Fortryd -> (sent).
+                                <button
+                                  type="button"
+                                  className={secondsLeft !== undefined ? 'secondary' : undefined}
+                                  data-ack-for={p.id}
+                                  aria-disabled={isSending || undefined}
+                                  onClick={() => {
+                                    if (isSending) return;
+                                    if (secondsLeft !== undefined) undoAcknowledge(p);
+                                    else if (worstOpen !== undefined) startAcknowledge(worstOpen, p);
+                                  }}
+                                >
+                                  {secondsLeft !== undefined ? (
+                                    <>
+                                      {t('board.ack.undo')}{' '}
+                                      <span className="ack-countdown" aria-hidden="true">
+                                        ({t('board.ack.secondsLeft', { count: secondsLeft })})
+                                      </span>
+                                    </>
+                                  ) : isSending ? (
+                                    t('board.ack.sending')
+                                  ) : (
+                                    t('alert.acknowledge')
+                                  )}
                                 </button>
                               )}
                             </td>

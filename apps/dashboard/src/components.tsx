@@ -1,15 +1,17 @@
 import { useId, type ReactNode } from 'react';
-import type { Severity, Triage } from '@tm/contracts';
+import type { Severity } from '@tm/contracts';
 import { ApiError, isNotFound } from './api';
+import type { BoardTriage } from './board';
 import { useSession, type Resource } from './context';
 
-/** Triage as a word and a shape as well as a colour (WCAG 1.4.1). */
-export function TriageBadge({ triage }: { triage: Triage }) {
+const SHAPES: Record<BoardTriage, string> = { red: '▲', yellow: '◆', green: '●', none: '○' };
+
+/** Triage as a word and a shape as well as a colour (WCAG 1.4.1); "no data" is grey, not green. */
+export function TriageBadge({ triage }: { triage: BoardTriage }) {
   const { t } = useSession();
-  const shape = triage === 'red' ? '▲' : triage === 'yellow' ? '◆' : '●';
   return (
     <span className={`badge badge-${triage}`} data-testid="triage" data-triage={triage}>
-      <span aria-hidden="true">{shape} </span>
+      <span aria-hidden="true">{SHAPES[triage]} </span>
       {t(`triage.${triage}`)}
     </span>
   );

@@ -1,8 +1,18 @@
-import type { MeasurementType } from '@tm/contracts';
+import type { MeasurementType, RuleKind } from '@tm/contracts';
 
 /** The dashboard's words in Danish (default) and English. English must cover every Danish key. */
 export const LANGUAGES = ['da', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
+
+/**
+ * A message that depends on a number: the CLDR plural category of `params.count` picks the form
+ * ("1 rød patient", "2 røde patienter"). Danish and English only have `one` and `other`.
+ */
+export interface Plural {
+  readonly one: string;
+  readonly other: string;
+}
+export type Message = string | Plural;
 
 const da = {
   'app.title': 'Telemonitorering',
@@ -21,7 +31,7 @@ const da = {
   'nav.alerts': 'Alarmer',
   'nav.admin': 'Administration',
   'role.nurse': 'sygeplejerske',
-  'role.homecare': 'hjemmepleje',
+  'role.homecare': 'hjemmesygepleje',
   'role.admin': 'administrator',
   'login.heading': 'Log ind',
   'login.username': 'Brugernavn',
@@ -32,49 +42,64 @@ const da = {
   'triage.red': 'Rød',
   'triage.yellow': 'Gul',
   'triage.green': 'Grøn',
+  'triage.none': 'Ingen data',
   'board.heading': 'Triageliste',
-  'board.caption': 'Patienter sorteret efter triage (rød, gul, grøn) og derefter nyeste først',
+  'board.caption': 'Patienter sorteret efter triage (rød, gul, ingen data, grøn); inden for hver farve først dem med ukvitterede alarmer, derefter nyeste først',
   'board.patient': 'Patient',
   'board.triage': 'Triage',
   'board.reason': 'Årsag',
   'board.value': 'Værdi',
   'board.since': 'Siden',
+  'board.measuredAt': 'Målt',
   'board.lastMeasurement': 'Seneste måling',
   'board.status': 'Status',
   'board.actions': 'Handlinger',
   'board.empty': 'Ingen patienter.',
-  'board.paused': 'Pauseret til {date}',
+  'board.paused': 'Sat på pause til {date}',
   'board.stale': 'Ingen data i {ago}',
   'board.noData': 'Ingen målinger endnu',
   'board.escalated': 'Eskaleret',
   'board.newReadings': 'Nye målinger',
   'board.ackAllGreen': 'Markér alle grønne som set',
-  'board.ackAllGreen.done': '{count} grønne patienter markeret som set.',
+  'board.ackAllGreen.done': { one: '{count} grøn patient markeret som set.', other: '{count} grønne patienter markeret som set.' },
   'board.newRed': 'Ny rød: {patient} – {reason}',
   'board.sound': 'Lyd ved ny rød',
   'board.dismiss': 'Luk',
-  'board.counts': '{red} røde, {yellow} gule, {green} grønne',
+  'board.count.red': { one: '{count} rød patient', other: '{count} røde patienter' },
+  'board.count.yellow': { one: '{count} gul patient', other: '{count} gule patienter' },
+  'board.count.green': { one: '{count} grøn patient', other: '{count} grønne patienter' },
+  'board.count.none': { one: '{count} patient uden data', other: '{count} patienter uden data' },
+  'board.moreAlerts': { one: '+ {count} anden alarm', other: '+ {count} andre alarmer' },
+  'board.ack.pending': { one: 'Alarmen for {patient} kvitteres om {count} sekund. Vælg “Fortryd kvittering” for at lade den stå åben.', other: 'Alarmen for {patient} kvitteres om {count} sekunder. Vælg “Fortryd kvittering” for at lade den stå åben.' },
+  'board.ack.undo': 'Fortryd kvittering',
+  'board.ack.sending': 'Kvitterer…',
+  'board.ack.secondsLeft': '{count} s',
+  'board.ack.undone': 'Kvitteringen er fortrudt: alarmen for {patient} er stadig åben.',
+  'board.ack.done': 'Alarmen for {patient} er kvitteret.',
   'alert.acknowledge': 'Kvittér',
   'alert.resolve': 'Afslut',
-  'alert.note': 'Note',
-  'alert.noteFor': 'Note til alarm {rule}',
+  'alert.note': 'Notat',
+  'alert.noteFor': 'Notat til alarmen “{rule}”',
   'alert.status.open': 'Åben',
   'alert.status.acknowledged': 'Kvitteret',
   'alert.status.resolved': 'Afsluttet',
   'alert.raisedAt': 'Udløst',
   'alert.measuredAt': 'Målt',
   'alert.message': 'Besked',
-  'alert.severity': 'Alvor',
+  'alert.severity': 'Alvorlighed',
   'alert.statusLabel': 'Status',
   'alert.by': '{action} af {user} {when}',
   'alert.late': 'Forsinket måling',
   'alert.backInRange': 'Seneste måling er tilbage inden for grænserne',
-  'alert.count': '{count} gange',
+  'alert.count': { one: '{count} gang', other: '{count} gange' },
+  'alert.patient': 'Patient',
+  'alert.points': { one: '{value} procentpoint', other: '{value} procentpoint' },
   'alert.none': 'Ingen alarmer.',
   'alert.forbidden': 'Du har ikke adgang til at ændre alarmer.',
   'alerts.heading': 'Alarmer',
   'alerts.filter': 'Vis status',
   'alerts.all': 'Alle',
+  'alerts.order': 'Sorteret efter alvorlighed (rød før gul), derefter nyeste først.',
   'patient.heading': 'Patient {id}',
   'patient.back': 'Tilbage til triagelisten',
   'patient.programme': 'Forløb',
@@ -95,7 +120,10 @@ const da = {
   'trend.resolution.1w': 'Uge',
   'trend.noData': 'Ingen målinger i perioden.',
   'trend.showTable': 'Vis som tabel',
-  'trend.chartSummary': '{name} fra {from} til {to}: {count} punkter, laveste {min}, højeste {max} {unit}.',
+  'trend.chartSummary': {
+    one: '{name} fra {from} til {to}: {count} punkt, laveste {min}, højeste {max} {unit}.',
+    other: '{name} fra {from} til {to}: {count} punkter, laveste {min}, højeste {max} {unit}.',
+  },
   'trend.time': 'Tidspunkt',
   'trend.value': 'Værdi',
   'trend.min': 'Min',
@@ -117,17 +145,19 @@ const da = {
   'thresholds.heading': 'Grænseværdier',
   'thresholds.defaults': 'Forløbets standardgrænser gælder.',
   'thresholds.personal': 'Personlige grænser, ændret af {user} {when}.',
+  'thresholds.personalRule': 'personlig grænse, sat af {user} {when}',
+  'thresholds.personalRuleUnknown': 'personlig grænse',
   'thresholds.rule': 'Regel',
   'thresholds.kind': 'Type',
   'thresholds.measure': 'Måling',
   'thresholds.direction': 'Retning',
   'thresholds.yellow': 'Gul grænse',
   'thresholds.red': 'Rød grænse',
-  'thresholds.afterHours': 'Efter timer',
+  'thresholds.afterHours': 'Mangler efter (timer)',
   'thresholds.windowHours': 'Vindue (timer)',
   'thresholds.windowDays': 'Vindue (dage)',
-  'thresholds.severity': 'Alvor',
-  'thresholds.remove': 'Fjern {rule}',
+  'thresholds.severity': 'Alvorlighed',
+  'thresholds.remove': 'Fjern grænsen “{rule}”',
   'thresholds.add': 'Tilføj grænse',
   'thresholds.save': 'Gem grænseværdier',
   'thresholds.saved': 'Grænseværdierne er gemt.',
@@ -141,6 +171,14 @@ const da = {
   'kind.change': 'Ændring',
   'kind.baseline': 'Under eget niveau',
   'kind.missing': 'Manglende måling',
+  'rule.absolute.low': '{measure}: under grænsen',
+  'rule.absolute.high': '{measure}: over grænsen',
+  'rule.change.rise': '{measure}: stigning',
+  'rule.change.fall': '{measure}: fald',
+  'rule.baseline': '{measure}: under eget niveau',
+  'rule.missing': 'Manglende måling: {type}',
+  'rule.flag': 'Markering fra måleren ved {type}',
+  'rule.other': 'Alarm for {measure}',
   'time.justNow': 'lige nu',
   'time.minutesAgo': '{n} min. siden',
   'time.hoursAgo': '{n} t. siden',
@@ -168,8 +206,8 @@ const da = {
   'admin.kind': 'Type',
   'admin.programme': 'Forløb',
   'admin.schedule': 'Måleplan',
-  'admin.pauseUntil': 'Pausér overvågning til',
-  'admin.pause': 'Pausér',
+  'admin.pauseUntil': 'Sæt overvågning på pause til',
+  'admin.pause': 'Sæt på pause',
   'admin.resume': 'Genoptag',
   'admin.patientId': 'Patient-id',
   'admin.bind': 'Tilknyt patient',
@@ -184,10 +222,10 @@ const da = {
   'admin.exportCsv': 'Eksportér CSV',
   'admin.empty': 'Ingen rækker.',
   'admin.actions': 'Handlinger',
-} as const;
+} as const satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof da;
-export type Dictionary = Record<MessageKey, string>;
+export type Dictionary = Record<MessageKey, Message>;
 
 const en: Dictionary = {
   'app.title': 'Telemonitoring',
@@ -206,7 +244,7 @@ const en: Dictionary = {
   'nav.alerts': 'Alerts',
   'nav.admin': 'Administration',
   'role.nurse': 'nurse',
-  'role.homecare': 'home care',
+  'role.homecare': 'home nursing',
   'role.admin': 'administrator',
   'login.heading': 'Sign in',
   'login.username': 'User name',
@@ -217,13 +255,15 @@ const en: Dictionary = {
   'triage.red': 'Red',
   'triage.yellow': 'Yellow',
   'triage.green': 'Green',
+  'triage.none': 'No data',
   'board.heading': 'Triage list',
-  'board.caption': 'Patients sorted by triage (red, yellow, green), then newest first',
+  'board.caption': 'Patients sorted by triage (red, yellow, no data, green); within each colour those with unacknowledged alerts first, then newest first',
   'board.patient': 'Patient',
   'board.triage': 'Triage',
   'board.reason': 'Reason',
   'board.value': 'Value',
   'board.since': 'Since',
+  'board.measuredAt': 'Measured',
   'board.lastMeasurement': 'Last measurement',
   'board.status': 'Status',
   'board.actions': 'Actions',
@@ -234,15 +274,25 @@ const en: Dictionary = {
   'board.escalated': 'Escalated',
   'board.newReadings': 'New readings',
   'board.ackAllGreen': 'Mark all green as seen',
-  'board.ackAllGreen.done': '{count} green patients marked as seen.',
+  'board.ackAllGreen.done': { one: '{count} green patient marked as seen.', other: '{count} green patients marked as seen.' },
   'board.newRed': 'New red: {patient} – {reason}',
   'board.sound': 'Sound on new red',
   'board.dismiss': 'Dismiss',
-  'board.counts': '{red} red, {yellow} yellow, {green} green',
+  'board.count.red': { one: '{count} red patient', other: '{count} red patients' },
+  'board.count.yellow': { one: '{count} yellow patient', other: '{count} yellow patients' },
+  'board.count.green': { one: '{count} green patient', other: '{count} green patients' },
+  'board.count.none': { one: '{count} patient without data', other: '{count} patients without data' },
+  'board.moreAlerts': { one: '+ {count} other alert', other: '+ {count} other alerts' },
+  'board.ack.pending': { one: 'The alert for {patient} will be acknowledged in {count} second. Choose “Undo acknowledgement” to leave it open.', other: 'The alert for {patient} will be acknowledged in {count} seconds. Choose “Undo acknowledgement” to leave it open.' },
+  'board.ack.undo': 'Undo acknowledgement',
+  'board.ack.sending': 'Acknowledging…',
+  'board.ack.secondsLeft': '{count} s',
+  'board.ack.undone': 'Acknowledgement undone: the alert for {patient} is still open.',
+  'board.ack.done': 'The alert for {patient} is acknowledged.',
   'alert.acknowledge': 'Acknowledge',
   'alert.resolve': 'Resolve',
   'alert.note': 'Note',
-  'alert.noteFor': 'Note for alert {rule}',
+  'alert.noteFor': 'Note on the alert “{rule}”',
   'alert.status.open': 'Open',
   'alert.status.acknowledged': 'Acknowledged',
   'alert.status.resolved': 'Resolved',
@@ -254,12 +304,15 @@ const en: Dictionary = {
   'alert.by': '{action} by {user} {when}',
   'alert.late': 'Late reading',
   'alert.backInRange': 'Latest reading is back within limits',
-  'alert.count': '{count} times',
+  'alert.count': { one: 'once', other: '{count} times' },
+  'alert.patient': 'Patient',
+  'alert.points': { one: '{value} percentage point', other: '{value} percentage points' },
   'alert.none': 'No alerts.',
   'alert.forbidden': 'You are not allowed to change alerts.',
   'alerts.heading': 'Alerts',
   'alerts.filter': 'Show status',
   'alerts.all': 'All',
+  'alerts.order': 'Sorted by severity (red before yellow), then newest first.',
   'patient.heading': 'Patient {id}',
   'patient.back': 'Back to the triage list',
   'patient.programme': 'Programme',
@@ -280,7 +333,10 @@ const en: Dictionary = {
   'trend.resolution.1w': 'Week',
   'trend.noData': 'No measurements in this period.',
   'trend.showTable': 'Show as table',
-  'trend.chartSummary': '{name} from {from} to {to}: {count} points, lowest {min}, highest {max} {unit}.',
+  'trend.chartSummary': {
+    one: '{name} from {from} to {to}: {count} point, lowest {min}, highest {max} {unit}.',
+    other: '{name} from {from} to {to}: {count} points, lowest {min}, highest {max} {unit}.',
+  },
   'trend.time': 'Time',
   'trend.value': 'Value',
   'trend.min': 'Min',
@@ -302,17 +358,19 @@ const en: Dictionary = {
   'thresholds.heading': 'Thresholds',
   'thresholds.defaults': 'The programme’s default thresholds apply.',
   'thresholds.personal': 'Personal thresholds, changed by {user} {when}.',
+  'thresholds.personalRule': 'personal limit, set by {user} {when}',
+  'thresholds.personalRuleUnknown': 'personal limit',
   'thresholds.rule': 'Rule',
   'thresholds.kind': 'Kind',
   'thresholds.measure': 'Measure',
   'thresholds.direction': 'Direction',
   'thresholds.yellow': 'Yellow limit',
   'thresholds.red': 'Red limit',
-  'thresholds.afterHours': 'After hours',
+  'thresholds.afterHours': 'Missing after (hours)',
   'thresholds.windowHours': 'Window (hours)',
   'thresholds.windowDays': 'Window (days)',
   'thresholds.severity': 'Severity',
-  'thresholds.remove': 'Remove {rule}',
+  'thresholds.remove': 'Remove the limit “{rule}”',
   'thresholds.add': 'Add threshold',
   'thresholds.save': 'Save thresholds',
   'thresholds.saved': 'Thresholds saved.',
@@ -326,6 +384,14 @@ const en: Dictionary = {
   'kind.change': 'Change',
   'kind.baseline': 'Below own baseline',
   'kind.missing': 'Missing reading',
+  'rule.absolute.low': '{measure}: below the limit',
+  'rule.absolute.high': '{measure}: above the limit',
+  'rule.change.rise': '{measure}: rise',
+  'rule.change.fall': '{measure}: fall',
+  'rule.baseline': '{measure}: below own baseline',
+  'rule.missing': 'Missing reading: {type}',
+  'rule.flag': 'Flag set by the {type} device',
+  'rule.other': 'Alert on {measure}',
   'time.justNow': 'just now',
   'time.minutesAgo': '{n} min ago',
   'time.hoursAgo': '{n} h ago',
@@ -371,13 +437,33 @@ const en: Dictionary = {
   'admin.actions': 'Actions',
 };
 
-const DICTIONARIES: Record<Language, Dictionary> = { da, en };
+/** Both dictionaries, read-only (tests compare them). */
+export const DICTIONARIES: Readonly<Record<Language, Readonly<Dictionary>>> = { da, en };
 
 export type Params = Record<string, string | number>;
 
-/** The message for a key with `{name}` placeholders filled in; a missing parameter stays visible as `{name}`. */
+const LOCALES: Record<Language, string> = { da: 'da-DK', en: 'en-GB' };
+const PLURAL_RULES: Record<Language, Intl.PluralRules> = { da: new Intl.PluralRules(LOCALES.da), en: new Intl.PluralRules(LOCALES.en) };
+
+/** The form of a plural message for `count` (`other` when count is missing or not a number). */
+function pluralForm(language: Language, message: Plural, count: string | number | undefined): string {
+  const n = typeof count === 'number' ? count : Number(count);
+  if (count === undefined || Number.isNaN(n)) return message.other;
+  return PLURAL_RULES[language].select(n) === 'one' ? message.one : message.other;
+}
+
+/**
+ * The message for a key with `{name}` placeholders filled in; a missing parameter stays visible as
+ * `{name}`. Plural messages choose their form by `params.count`; numbers are written the local way.
+ */
 export function translate(language: Language, key: MessageKey, params: Params = {}): string {
-  return DICTIONARIES[language][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  const message: Message = DICTIONARIES[language][key];
+  const text = typeof message === 'string' ? message : pluralForm(language, message, params.count);
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    if (value === undefined) return whole;
+    return typeof value === 'number' ? formatNumber(language, value) : value;
+  });
 }
 
 export function isLanguage(value: unknown): value is Language {
@@ -423,15 +509,15 @@ export function unitText(unit: string): string {
 
 /** At most two decimals, decimal comma in Danish. */
 export function formatNumber(language: Language, value: number): string {
-  return new Intl.NumberFormat(language === 'da' ? 'da-DK' : 'en-GB', { maximumFractionDigits: 2 }).format(value);
+  return new Intl.NumberFormat(LOCALES[language], { maximumFractionDigits: 2 }).format(value);
 }
 
 export function formatDate(language: Language, iso: string): string {
-  return new Intl.DateTimeFormat(language === 'da' ? 'da-DK' : 'en-GB', { day: 'numeric', month: 'short' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(LOCALES[language], { day: 'numeric', month: 'short' }).format(new Date(iso));
 }
 
 export function formatTime(language: Language, iso: string): string {
-  return new Intl.DateTimeFormat(language === 'da' ? 'da-DK' : 'en-GB', { timeStyle: 'short' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(LOCALES[language], { timeStyle: 'short' }).format(new Date(iso));
 }
 
 const TYPE_NAMES: Record<Language, Record<MeasurementType, string>> = {
@@ -444,5 +530,34 @@ export function measurementTypeName(language: Language, type: MeasurementType): 
 }
 
 export function formatDateTime(language: Language, iso: string): string {
-  return new Intl.DateTimeFormat(language === 'da' ? 'da-DK' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(LOCALES[language], { dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
+}
+
+/** What a rule watches, as much as an alert or a threshold tells of it. */
+export interface RuleShape {
+  kind: RuleKind;
+  code?: string | null;
+  type?: MeasurementType | null;
+  direction?: 'low' | 'high' | 'rise' | 'fall' | null;
+  /** for a device-flag rule: the flag's name as the decoders write it */
+  flag?: string | null;
+}
+
+/** A readable name for a rule from what it watches: "Iltmætning (SpO2): under grænsen", "Vægt: stigning". */
+export function describeRule(language: Language, rule: RuleShape): string {
+  const measure = rule.code ? measureName(language, rule.code) : '';
+  switch (rule.kind) {
+    case 'absolute':
+      if (rule.direction === 'low' || rule.direction === 'high') return translate(language, `rule.absolute.${rule.direction}`, { measure });
+      return translate(language, 'rule.other', { measure });
+    case 'change':
+      if (rule.direction === 'rise' || rule.direction === 'fall') return translate(language, `rule.change.${rule.direction}`, { measure });
+      return translate(language, 'rule.other', { measure });
+    case 'baseline':
+      return translate(language, 'rule.baseline', { measure });
+    case 'missing':
+      return translate(language, 'rule.missing', { type: rule.type ? measurementTypeName(language, rule.type) : measure });
+    case 'flag':
+      return translate(language, 'rule.flag', { type: rule.type ? measurementTypeName(language, rule.type) : measure });
+  }
 }

@@ -1,14 +1,16 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { CODE_DEFINITIONS, isObservationCode, ObservationRowSchema, TrendBucketSchema, type Alert, type Programme, type ThresholdRule } from '@tm/contracts';
 import { z } from 'zod';
 import { isNotFound, query, type Api } from './api';
-import { AlertList, AlertListSchema } from './alerts';
-import { PatientListSchema } from './board-page';
-import { monitoringState, upsertAlert } from './board';
+import { AlertList } from './alerts';
+import { alertText } from './alert-text';
+import { boardTriage, monitoringState, patientAlertOrder, triageAlert, upsertAlert } from './board';
 import { defaultResolution, RANGES, rangeStart, type RangeKey, type Resolution } from './chart';
 import { Field, Loaded, TriageBadge } from './components';
 import { useLiveEvents, useNow, useResource, useSession } from './context';
 import { formatDateTime, formatNumber } from './i18n';
+import { useLiveAlerts } from './live-alerts';
+import { AlertListSchema, PatientListSchema } from './schemas';
 import { href } from './routes';
 import { duration, timeAgo } from './time';
 import { ThresholdEditor } from './thresholds';
@@ -164,23 +166,38 @@ function Devices({ patientId }: { patientId: string }) {
   );
 }
 
+/** The patient's alerts: open first, then acknowledged, then resolved. */
 function PatientAlerts({ patientId }: { patientId: string }) {
   const { api } = useSession();
+  const live = useLiveAlerts();
   const [alerts, reload, update] = useResource(() => api.get(`/api/alerts${query({ patientId })}`, AlertListSchema), [api, patientId]);
   const onChanged = (a: Alert): void => update((list) => upsertAlert(list, a));
   useLiveEvents((e) => e.type === 'alert' && e.event.patientId === patientId && onChanged(e.event));
   return (
     <Loaded resource={alerts} retry={reload}>
-      {(list) => <AlertList alerts={list} onChanged={onChanged} showPatient={false} />}
+      {(list) => (
+        <AlertList
+          alerts={patientAlertOrder(list, live.reraised)}
+          onChanged={(a) => {
+            onChanged(a);
+            live.apply(a);
+          }}
+        />
+      )}
     </Loaded>
   );
 }
 
 export function PatientPage({ patientId }: { patientId: string }) {
   const { api, t, language } = useSession();
+  const live = useLiveAlerts();
   const now = useNow();
   const [patients, reload] = useResource(() => api.get('/api/patients', PatientListSchema), [api]);
   const [rules, setRules] = useState<ThresholdRule[]>([]);
+  const { rememberPatients } = live;
+  useEffect(() => {
+    if (patients.status === 'ok') rememberPatients(patients.data);
+  }, [patients, rememberPatients]);
   return (
     <>
       <p>
@@ -197,16 +214,19 @@ export function PatientPage({ patientId }: { patientId: string }) {
               </>
             );
           const state = monitoringState(patient, now);
+          const reason = triageAlert(patient, live.alerts.status === 'ok' ? live.alerts.data : [], live.reraised);
+          const reasonText = reason !== undefined ? alertText(reason, language) : (patient.triageReason ?? '');
           return (
             <>
               <h1>
                 {t('patient.heading', { id: patient.id })} <span className="subtle">{patient.displayName}</span>
               </h1>
               <p className="patient-facts">
-                <TriageBadge triage={patient.triage} /> {patient.triageReason ?? ''} · {t('patient.programme')}: {patient.programme}
+                <TriageBadge triage={boardTriage(patient)} /> {reasonText} · {t('patient.programme')}: {patient.programme}
                 {patient.lastMeasurementAt !== null && ` · ${t('board.lastMeasurement')}: ${timeAgo(language, patient.lastMeasurementAt, now)}`}
                 {state.kind === 'paused' && <span className="flag flag-paused">{t('board.paused', { date: formatDateTime(language, state.until) })}</span>}
                 {state.kind === 'stale' && <span className="flag flag-stale">{t('board.stale', { ago: duration(language, state.silentForMs) })}</span>}
+                {state.kind === 'no-data' && <span className="flag flag-stale">{t('board.noData')}</span>}
               </p>
               <section aria-labelledby="alerts-heading">
                 <h2 id="alerts-heading">{t('patient.alerts')}</h2>

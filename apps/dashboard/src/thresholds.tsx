@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
-import { CODE_DEFINITIONS, OBSERVATION_CODES, PatientThresholdsSchema, ThresholdsBodySchema, type ObservationCode, type ThresholdRule } from '@tm/contracts';
+import { CODE_DEFINITIONS, OBSERVATION_CODES, PatientThresholdsSchema, ThresholdsBodySchema, type ObservationCode, type ThresholdRule, type ThresholdRuleView } from '@tm/contracts';
 import { Field, Loaded, errorText } from './components';
 import { useResource, useSession } from './context';
-import { formatDateTime, measureName, measurementTypeName, unitText, type Language } from './i18n';
+import { ruleName } from './alert-text';
+import { formatDateTime, measureName, unitText, type RuleShape } from './i18n';
 
 /** Nurses and administrators change thresholds; home care sees them. */
 const canEditThresholds = (role: string): boolean => role === 'nurse' || role === 'admin';
@@ -25,23 +26,57 @@ function NumberInput({ label, value, onChange, disabled }: { label: string; valu
   );
 }
 
-function ruleSubject(language: Language, r: ThresholdRule): string {
-  return r.kind === 'missing' ? measurementTypeName(language, r.type) : measureName(language, r.code);
+function shapeOf(r: ThresholdRule): RuleShape {
+  switch (r.kind) {
+    case 'missing':
+      return { kind: r.kind, type: r.type };
+    case 'flag':
+      return { kind: r.kind, type: r.type, flag: r.flag };
+    case 'baseline':
+      return { kind: r.kind, code: r.code };
+    case 'absolute':
+    case 'change':
+      return { kind: r.kind, code: r.code, direction: r.direction };
+  }
 }
 
-function RuleRow({ rule, onChange, onRemove, disabled }: { rule: ThresholdRule; onChange: (r: ThresholdRule) => void; onRemove: () => void; disabled: boolean }) {
+type Provenance = Pick<ThresholdRuleView, 'personal' | 'setBy' | 'setAt'>;
+
+function RuleRow({
+  rule,
+  provenance,
+  onChange,
+  onRemove,
+  disabled,
+}: {
+  rule: ThresholdRule;
+  provenance: Provenance | undefined;
+  onChange: (r: ThresholdRule) => void;
+  onRemove: () => void;
+  disabled: boolean;
+}) {
   const { t, language } = useSession();
-  const unit = rule.kind === 'missing' ? '' : rule.kind === 'baseline' ? '' : ` (${unitText(rule.unit)})`;
+  const unit = rule.kind === 'absolute' || rule.kind === 'change' ? ` (${unitText(rule.unit)})` : '';
+  const name = ruleName(rule.rule, shapeOf(rule), language);
   return (
     <fieldset className="rule" data-testid={`threshold-${rule.rule}`}>
       <legend>
-        {rule.rule}: {t(`kind.${rule.kind}`)} – {ruleSubject(language, rule)}
-        {(rule.kind === 'absolute' || rule.kind === 'change') && ` ${t(`direction.${rule.direction}`)}`}
+        {name}
+        {provenance?.personal === true && (
+          <span className="muted">
+            {' · '}
+            {provenance.setBy != null && provenance.setAt != null
+              ? t('thresholds.personalRule', { user: provenance.setBy, when: formatDateTime(language, provenance.setAt) })
+              : t('thresholds.personalRuleUnknown')}
+          </span>
+        )}
       </legend>
       <div className="rule-fields">
-        {rule.kind === 'missing' ? (
+        {rule.kind === 'missing' || rule.kind === 'flag' ? (
           <>
-            <NumberInput label={t('thresholds.afterHours')} value={rule.afterHours} disabled={disabled} onChange={(v) => onChange({ ...rule, afterHours: v ?? 0 })} />
+            {rule.kind === 'missing' && (
+              <NumberInput label={t('thresholds.afterHours')} value={rule.afterHours} disabled={disabled} onChange={(v) => onChange({ ...rule, afterHours: v ?? 0 })} />
+            )}
             <Field label={t('thresholds.severity')}>
               {(id) => (
                 <select id={id} disabled={disabled} value={rule.severity} onChange={(e) => onChange({ ...rule, severity: e.target.value === 'red' ? 'red' : 'yellow' })}>
@@ -65,7 +100,7 @@ function RuleRow({ rule, onChange, onRemove, disabled }: { rule: ThresholdRule; 
         )}
         {!disabled && (
           <button type="button" className="secondary" onClick={onRemove}>
-            {t('thresholds.remove', { rule: rule.rule })}
+            {t('thresholds.remove', { rule: name })}
           </button>
         )}
       </div>
@@ -180,7 +215,14 @@ export function ThresholdEditor({ patientId, onRules }: { patientId: string; onR
             </p>
             {!editable && <p>{t('thresholds.readOnly')}</p>}
             {rules.map((r, i) => (
-              <RuleRow key={r.rule} rule={r} disabled={!editable} onChange={(next) => replace(i, next)} onRemove={() => setDraft(rules.filter((_, j) => j !== i))} />
+              <RuleRow
+                key={r.rule}
+                rule={r}
+                provenance={thresholds.rules.find((x) => x.rule === r.rule)}
+                disabled={!editable}
+                onChange={(next) => replace(i, next)}
+                onRemove={() => setDraft(rules.filter((_, j) => j !== i))}
+              />
             ))}
             {editable && (
               <>
