@@ -130,7 +130,7 @@ export function evaluate<R extends ThresholdRule>(
   const locale = options.locale ?? DEFAULT_LOCALE;
   const batch = uniquePoints(observations).sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
   const inBatch = new Set(batch.map(pointKey));
-  const seen = uniquePoints(history).filter((p) => !inBatch.has(pointKey(p)));
+  const seen = new PointsByCode(uniquePoints(history).filter((p) => !inBatch.has(pointKey(p))));
   const measurements = new Map<string, ObservationPoint[]>();
   for (const o of batch) measurements.set(o.measurementId, [...(measurements.get(o.measurementId) ?? []), o]);
 
@@ -153,7 +153,7 @@ export function evaluate<R extends ThresholdRule>(
     }
     flagsJudged.add(o.measurementId);
     findings.push(...onePerReading(own));
-    seen.push(o);
+    seen.add(o);
   }
   return findings;
 }
@@ -197,7 +197,7 @@ function onePerReading<F extends Finding>(findings: F[]): F[] {
   });
 }
 
-function judge(rule: AbsoluteRule | ChangeRule | BaselineRule, o: ObservationPoint, seen: readonly ObservationPoint[]): Verdict | null {
+function judge(rule: AbsoluteRule | ChangeRule | BaselineRule, o: ObservationPoint, seen: PointsByCode): Verdict | null {
   let verdict: Verdict | null;
   switch (rule.kind) {
     case 'absolute':
@@ -289,13 +289,13 @@ function isImplausible(rule: ChangeRule, magnitude: number, gapMs: number): bool
  * changes. A pair that changes more than a body can is "check the reading" (yellow), never red:
  * it is left out of the largest change, and reported only when nothing plausible is out of range.
  */
-function change(rule: ChangeRule, o: ObservationPoint, seen: readonly ObservationPoint[]): Verdict | null {
+function change(rule: ChangeRule, o: ObservationPoint, seen: PointsByCode): Verdict | null {
   const windowMs = changeWindowMs(rule);
   const t = o.measuredAt.getTime();
   let best: Pair | null = null;
   let odd: Pair | null = null;
   let suspect = false;
-  for (const q of seen) {
+  for (const q of seen.between(o.code, t - windowMs, t + windowMs)) {
     if (q.code !== o.code || q.unit !== o.unit || q.measurementId === o.measurementId || !comparable(q)) continue;
     const gapMs = Math.abs(q.measuredAt.getTime() - t);
     if (gapMs > windowMs) continue;
@@ -344,12 +344,13 @@ function changeVerdict(rule: ChangeRule, o: ObservationPoint, p: Pair, severity:
  * smaller than minDrop is noise whatever the statistics say; for mean − SD the spread is at least
  * sdFloor, so five identical readings still give a scale to measure a fall against.
  */
-function baseline(rule: BaselineRule, o: ObservationPoint, seen: readonly ObservationPoint[]): Verdict | null {
+function baseline(rule: BaselineRule, o: ObservationPoint, seen: PointsByCode): Verdict | null {
   const t = o.measuredAt.getTime();
   const since = t - rule.windowDays * DAY_MS;
   const prior = seen
-    .filter((q) => q.code === o.code && q.unit === o.unit && q.measurementId !== o.measurementId && comparable(q))
-    .filter((q) => q.measuredAt.getTime() >= since && q.measuredAt.getTime() < t)
+    .between(o.code, since, t)
+    .filter((q) => q.unit === o.unit && q.measurementId !== o.measurementId && comparable(q) && q.measuredAt.getTime() < t)
+    .slice(-MAX_BASELINE_SAMPLES)
     .map((q) => q.value);
   if (prior.length < rule.minSamples) return null;
 
@@ -414,6 +415,52 @@ function median(values: readonly number[]): number {
 }
 
 const pointKey = (p: ObservationPoint) => `${p.measurementId}\u0000${p.code}`;
+
+/**
+ * A baseline is the patient's usual level over the window: twice-daily readings give 28 in 14
+ * days. Beyond this many (a flood of readings) the most recent stand for the window, so a batch's
+ * cost does not grow with how densely the patient measured.
+ */
+export const MAX_BASELINE_SAMPLES = 100;
+
+/** The points judged so far, per code in measurement-time order, so a window is a binary search away. */
+class PointsByCode {
+  private readonly byCode = new Map<string, ObservationPoint[]>();
+
+  constructor(points: readonly ObservationPoint[]) {
+    for (const p of points) this.listOf(p.code).push(p);
+    for (const list of this.byCode.values()) list.sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
+  }
+
+  add(p: ObservationPoint): void {
+    const list = this.listOf(p.code);
+    list.splice(this.firstAtOrAfter(list, p.measuredAt.getTime() + 1), 0, p);
+  }
+
+  /** Points of `code` measured from `fromMs` to `toMs`, both included, oldest first. */
+  between(code: string, fromMs: number, toMs: number): ObservationPoint[] {
+    const list = this.byCode.get(code);
+    if (!list) return [];
+    return list.slice(this.firstAtOrAfter(list, fromMs), this.firstAtOrAfter(list, toMs + 1));
+  }
+
+  private listOf(code: string): ObservationPoint[] {
+    let list = this.byCode.get(code);
+    if (!list) this.byCode.set(code, (list = []));
+    return list;
+  }
+
+  private firstAtOrAfter(list: readonly ObservationPoint[], ms: number): number {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]!.measuredAt.getTime() < ms) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
 
 function uniquePoints(points: readonly ObservationPoint[]): ObservationPoint[] {
   const seen = new Map<string, ObservationPoint>();
