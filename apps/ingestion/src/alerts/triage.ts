@@ -93,8 +93,9 @@ export async function applyFindings(tx: Queryable, findings: ReadonlyMap<string,
     }
   }
 
-  const inserted = await insertAlerts(tx, [...created.values()]);
+  // Updates first: an alert resolved by this step must be out of the way of the one that replaces it.
   const saved = await saveAlerts(tx, [...updated.values()]);
+  const inserted = await insertAlerts(tx, [...created.values()]);
   const events = await appendLiveEvents(tx, [...inserted, ...saved], observations);
   const raised = [...inserted.filter((a) => a.status !== 'resolved'), ...saved.filter((a) => isRaisedAgain(before.get(a.id), a))];
   return { events, raised };
