@@ -100,6 +100,15 @@ describe('durable outbox', () => {
     expect((await open(dir)).pendingIds()).toEqual([weighing(2).id]);
   });
 
+  it('does not queue again a rejected reading when the device serves its memory at the next session, also after a restart', async () => {
+    const dir = tempDir();
+    const outbox = await open(dir);
+    await outbox.add(weighing(1));
+    await outbox.applyReceipt({ ids: [], rejected: [{ id: weighing(1).id, reason: 'implausible_time: the device clock is probably not set' }] });
+    expect(await outbox.add(weighing(1))).toBe('already-delivered');
+    expect(await (await open(dir)).add(weighing(1))).toBe('already-delivered');
+  });
+
   it('refuses new readings when full with one log line naming the limit, and keeps the old ones', async () => {
     const log = capturedLog();
     const outbox = await open(tempDir(), { maxReadings: 2 }, log.logger);

@@ -458,6 +458,9 @@ export class Outbox extends EventEmitter<{ added: [count: number] }> {
       return false;
     }
     this.options.logger.warn({ measurementId: r.id, reason: r.reason }, 'the platform rejected a reading; it is kept in outbox/rejected for inspection and not sent again');
+    // A device serves its whole memory at every session: the platform's answer is remembered like a
+    // receipt, so the same refused reading is not queued and sent again each time.
+    await this.receipted.record([r.id]);
     await this.forget(r.id);
     return true;
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -14,6 +15,20 @@ const url = (protocols: string[]) =>
       return false;
     }
   }, `must be a URL starting with ${protocols.join(' or ')}`);
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+/** Express "trust proxy": `2` (hops), or `loopback, 10.0.0.0/8` (who may set X-Forwarded-For). */
+const trustProxy = z.string().transform((value, ctx): number | string[] => {
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const bad = entries.filter((e) => {
+    if (PROXY_NAMES.has(e)) return false;
+    const [address = '', prefix, ...rest] = e.split('/');
+    return rest.length > 0 || isIP(address) === 0 || (prefix !== undefined && !/^\d{1,3}$/.test(prefix));
+  });
+  if (entries.length === 0 || bad.length > 0) ctx.addIssue({ code: 'custom', message: `must be a hop count or a comma list of addresses, CIDRs, loopback, linklocal, uniquelocal (not ${bad.join(', ') || 'empty'})` });
+  return entries;
+});
 
 /** ARCHITECTURE.md §4. Everything the service reads from its environment, validated before anything starts. */
 export const EnvSchema = z.object({
@@ -35,6 +50,31 @@ export const EnvSchema = z.object({
   ESCALATE_AFTER_MINUTES: z.coerce.number().positive().default(30),
   /** Instance name, used as the MQTT client id suffix so several instances keep their own sessions. */
   INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default(hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 32) || 'main'),
+  /** Largest request body accepted, in bytes; a larger one is answered 413. */
+  HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(100 * 1024),
+  /** Whose X-Forwarded-For to believe (Express "trust proxy"): a hop count, or a comma list of addresses, CIDRs, `loopback`, `linklocal`, `uniquelocal`. Unset: nobody's. */
+  TRUST_PROXY: trustProxy.optional(),
+  /** REST requests (/api, /fhir, /metrics) allowed per address and per bearer token within RATE_LIMIT_WINDOW_MS; 0 turns that limit off. */
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).default(6000),
+  RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(0).default(1200),
+  /** Sign-in: failed attempts per user name and address that cost nothing; after them each failure doubles the wait, from LOGIN_DELAY_BASE_MS up to LOGIN_DELAY_MAX_MS. */
+  LOGIN_FREE_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  /** Sign-in: failed attempts from one address across all user names (password spraying) before that address waits, up to LOGIN_ADDRESS_DELAY_MAX_MS. */
+  LOGIN_ADDRESS_FREE_FAILURES: z.coerce.number().int().min(1).max(10_000).default(20),
+  LOGIN_DELAY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(1000),
+  LOGIN_DELAY_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(15 * 60 * 1000),
+  LOGIN_ADDRESS_DELAY_MAX_MS: z.coerce.number().int().min(1).max(86_400_000).default(60 * 1000),
+  /** When set, GET /metrics answers only "Authorization: Bearer <METRICS_TOKEN>". */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Embedded broker: the largest MQTT packet a client may send, fixed header included; a larger one closes its connection (MQTT 3.1.1 has no reason code for it). */
+  MQTT_MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(268_435_455).default(1024 * 1024),
+  /** Embedded broker: messages it may hold for ingestion (taken from gateways, not yet acknowledged by ingestion); beyond it gateways' publishes wait unacknowledged, the readings stay in their outboxes. */
+  MQTT_MAX_QUEUED_MESSAGES: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  /** Embedded broker: the same bound in payload bytes. */
+  MQTT_MAX_QUEUED_BYTES: z.coerce.number().int().min(1024 * 1024).max(8 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  /** Embedded broker: publishes one gateway connection may have in the broker's hands at once; more wait unacknowledged. */
+  MQTT_MAX_INFLIGHT_MESSAGES: z.coerce.number().int().min(1).max(65_535).default(10),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

@@ -15,6 +15,9 @@ import { EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker';
 import { verifyGatewayCredentials } from './broker/gateway-credentials';
 import { AppModule } from './http/app.module';
 import { ErrorFilter } from './http/errors';
+import { applyHttpHardening } from './http/hardening';
+import { limitMetrics } from './http/limit-metrics';
+import { LimitStore } from './http/limit-store';
 import { nestLogger } from './http/nest-logger';
 import { IngestEvents } from './ingest/events';
 import { MeasurementIngestor } from './ingest/ingestor';
@@ -63,10 +66,18 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     let embeddedDb: EmbeddedDatabase | undefined;
     let dbUrl = config.DATABASE_URL;
     if (!dbUrl) {
-      embeddedDb = new EmbeddedDatabase({ dataDir: options.ephemeralDatabase ? undefined : config.dataDir, logger });
+      embeddedDb = new EmbeddedDatabase({
+        dataDir: options.ephemeralDatabase ? undefined : config.dataDir,
+        logger,
+        // an in-memory database comes back empty: give it its schema (and the demo) again
+        onRestart: async () => {
+          await migrate(db, logger);
+          if (config.DEMO) await seedDemo(db);
+        },
+      });
       dbUrl = await embeddedDb.start();
-      const db = embeddedDb;
-      started.push(() => db.stop());
+      const server = embeddedDb;
+      started.push(() => server.stop());
     }
     const db = embeddedDb
       ? new Db({ url: dbUrl, maxConnections: 1, logger })
@@ -83,7 +94,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       const url = new URL(config.MQTT_URL);
       credentials = { username: decodeURIComponent(url.username) || undefined, password: decodeURIComponent(url.password) || undefined };
     } else {
-      const embedded = await startEmbeddedBroker({ port: config.MQTT_PORT, authenticateGateway: (id, secret) => verifyGatewayCredentials(db, id, secret), logger });
+      const embedded = await startEmbeddedBroker({ port: config.MQTT_PORT, authenticateGateway: (id, secret) => verifyGatewayCredentials(db, id, secret), logger, limits: { maxPacketBytes: config.MQTT_MAX_PACKET_BYTES, maxQueuedMessages: config.MQTT_MAX_QUEUED_MESSAGES, maxQueuedBytes: config.MQTT_MAX_QUEUED_BYTES, maxInflightMessages: config.MQTT_MAX_INFLIGHT_MESSAGES } });
       broker = embedded;
       started.push(() => embedded.stop());
       mqttUrl = `mqtt://127.0.0.1:${embedded.port}`;
@@ -107,8 +118,11 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     const app = await NestFactory.create(AppModule.register({ config, db, metrics, logger, events, broker: { isUsable: () => ingestor.connected } }), {
       logger: nestLogger(logger),
       abortOnError: false,
+      // the JSON parser is applyHttpHardening's: with the size limit and the text checks
+      bodyParser: false,
     });
     app.useGlobalFilters(new ErrorFilter(logger));
+    applyHttpHardening(app, { config, logger, limits: app.get(LimitStore), metrics: limitMetrics(metrics.registry) });
     const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Home telemonitoring platform').setVersion('1').addBearerAuth().build());
     SwaggerModule.setup('api/docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'api/docs/openapi.json' });
     serveDashboard(app);
@@ -139,10 +153,19 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
   }
 }
 
-/** The built dashboard at `/`; any other non-API path gets index.html so client-side routes survive a reload. */
+/**
+ * The built dashboard at `/`; any other non-API path gets index.html so client-side routes survive a
+ * reload. Vite's assets carry a content hash in their names, so they are cached for good; index.html
+ * is asked for again each time, so a new build is picked up at once. Compressed by applyHttpHardening.
+ */
 function serveDashboard(app: INestApplication): void {
   if (!existsSync(join(DASHBOARD_DIST, 'index.html'))) return;
   const http = app.getHttpAdapter().getInstance() as express.Express;
-  http.use(express.static(DASHBOARD_DIST, { index: 'index.html', maxAge: '1h' }));
+  http.use(
+    express.static(DASHBOARD_DIST, {
+      index: 'index.html',
+      setHeaders: (res, path) => res.setHeader('Cache-Control', path.includes(`${join(DASHBOARD_DIST, 'assets')}/`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    }),
+  );
   http.get(/^\/(?!api\/|api$|fhir\/|metrics$|socket\.io\/).*/, (_req, res) => res.sendFile(join(DASHBOARD_DIST, 'index.html')));
 }

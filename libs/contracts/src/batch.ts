@@ -32,8 +32,12 @@ export interface MeasurementRejection extends Rejection {
   payload?: unknown;
 }
 
-/** Readings dated before this are a device clock that was never set, not a measurement. */
-export const EARLIEST_PLAUSIBLE_MEASUREMENT = Date.parse('2000-01-01T00:00:00Z');
+/**
+ * Readings dated before this are a device clock that was never set, not a measurement: a reset
+ * clock starts at 2000-01-01 (the Bluetooth Date Time epoch most devices fall back to) and runs on
+ * from there, and no reading of this platform's patients is older than the platform.
+ */
+export const EARLIEST_PLAUSIBLE_MEASUREMENT = Date.parse('2020-01-01T00:00:00Z');
 /** How far ahead of reception a reading may be dated: clock drift, never a reading from the future. */
 export const MAX_CLOCK_AHEAD_MS = 10 * 60 * 1000;
 
@@ -79,6 +83,8 @@ export function parseMeasurementBatch(payload: Uint8Array | string, receivedAt: 
   } catch (e) {
     return { ok: false, reasonCode: 'bad_json', reason: `payload is not JSON (${(e as Error).message})` };
   }
+  const depth = nestingDepth(json);
+  if (depth > MAX_NESTING) return { ok: false, reasonCode: 'invalid_batch', reason: `payload is nested ${depth > 10 * MAX_NESTING ? 'far ' : ''}deeper than ${MAX_NESTING} levels; a batch needs at most 5` };
   const envelope = MeasurementBatchEnvelopeSchema.safeParse(json);
   if (!envelope.success) return { ok: false, reasonCode: 'invalid_batch', reason: describeIssues(envelope.error) };
 
@@ -148,9 +154,26 @@ function salvage(raw: unknown): { measurement: unknown; refused: { component: un
   return { measurement: { ...m, components: clean, flags: { ...m.flags, componentsRefused: refused.length } }, refused };
 }
 
+/** A batch is five levels deep; anything much deeper is not a batch, and must not reach recursive code. */
+const MAX_NESTING = 32;
+
+/** How deep a parsed JSON value nests, counted without recursion (a hostile payload may nest 100,000 deep). */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > 10 * MAX_NESTING) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 function implausibleTime(measuredAt: string, receivedAt: Date): string | null {
   const t = Date.parse(measuredAt);
-  if (t < EARLIEST_PLAUSIBLE_MEASUREMENT) return `measuredAt ${measuredAt} is before 2000-01-01: the device clock is probably not set`;
+  if (t < EARLIEST_PLAUSIBLE_MEASUREMENT) return `measuredAt ${measuredAt} is before 2020-01-01: the device clock is probably not set (a reset clock starts at 2000-01-01)`;
   if (t - receivedAt.getTime() > MAX_CLOCK_AHEAD_MS) return `measuredAt ${measuredAt} is more than 10 minutes after it was received (${receivedAt.toISOString()})`;
   return null;
 }

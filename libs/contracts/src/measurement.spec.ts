@@ -90,6 +90,23 @@ describe('parseMeasurementBatch', () => {
     expect(r.ok && r.rejected).toEqual([expect.objectContaining({ reasonCode: 'invalid_measurement', reason: expect.stringContaining('outside 0–100') })]);
   });
 
+  it.each([
+    ['a NUL in the device id', with_({ deviceId: 'UA651\u0000' })],
+    ['an unpaired surrogate in the device model', with_({ deviceModel: 'A&D \udc00' })],
+    ['a NUL in a flag value', with_({ flags: { note: 'a\u0000b' } })],
+    ['a NUL in a flag name', with_({ flags: { ['x\u0000']: true } })],
+  ])('rejects a measurement with text a database cannot store as sent: %s', (_name, reading) => {
+    const r = parseMeasurementBatch(batch([reading]));
+    expect(r.ok && r.rejected).toEqual([expect.objectContaining({ reasonCode: 'invalid_measurement', reason: expect.stringMatching(/NUL characters or unpaired surrogates|flags\.x.*Invalid key/s) })]);
+  });
+
+  it('refuses a payload nested far deeper than a batch, without recursing into it', () => {
+    const deep = `${'['.repeat(100_000)}1${']'.repeat(100_000)}`;
+    const payload = JSON.stringify({ schema: 'tm.measurements.v1', gatewayId: 'demo-gw-1', sentAt: '2026-11-23T08:00:01Z', measurements: [with_({ components: [{ code: '59408-5', value: 'DEEP', unit: '%' }] })] }).replace('"DEEP"', deep);
+    const r = parseMeasurementBatch(payload);
+    expect(r).toEqual({ ok: false, reasonCode: 'invalid_batch', reason: expect.stringContaining('deeper than 32 levels') });
+  });
+
   it('stores an identical copy of an id in one batch once and names it once', () => {
     const r = parseMeasurementBatch(batch([bp, bp]));
     expect(r.ok && { stored: r.measurements.map((m) => m.id), rejected: r.rejected, repeated: r.repeated }).toEqual({ stored: ['demo-gw-1:bp:1'], rejected: [], repeated: ['demo-gw-1:bp:1'] });
@@ -114,6 +131,7 @@ describe('parseMeasurementBatch', () => {
   it.each([
     ['an unset device clock (1970)', '1970-01-01T00:00:00Z'],
     ['a date before 2000', '1999-12-31T23:59:59Z'],
+    ['a reset clock running on from 2000-01-01 (Danish time)', '2000-01-01T07:30:00+01:00'],
     ['a reading dated in the future (2999)', '2999-12-31T00:00:00Z'],
     ['a reading 11 minutes ahead of reception', '2026-11-23T08:11:02Z'],
   ])('rejects %s as implausible_time, keeping the measurement whole', (_name, measuredAt) => {

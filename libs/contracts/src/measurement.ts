@@ -9,6 +9,17 @@ export const GatewayIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Z
 /** An instant with an explicit offset, e.g. 2026-11-23T07:59:40+01:00 or ...Z. */
 export const InstantSchema = z.iso.datetime({ offset: true });
 
+/**
+ * Text a database stores as it was sent: no NUL (PostgreSQL text and jsonb refuse it) and no lone
+ * surrogate (it would be stored as U+FFFD, other text than the device sent).
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const isStorableText = (s: string): boolean => !s.includes('\u0000') && !LONE_SURROGATE.test(s);
+
+/** The same text made storable (kept for diagnosis, e.g. a rejected payload): NUL and unpaired surrogates become U+FFFD. */
+export const storableText = (s: string): string => s.replaceAll('\u0000', '\uFFFD').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');
+export const TextSchema = z.string().refine(isStorableText, 'must not contain NUL characters or unpaired surrogates');
+
 export const ComponentSchema = z.object({
   code: z.string().min(1),
   value: z.number().finite(),
@@ -21,14 +32,14 @@ export type TimeSource = z.infer<typeof TimeSourceSchema>;
 
 export const MeasurementTypeSchema = z.enum(MEASUREMENT_TYPES);
 
-export const FlagsSchema = z.record(z.string().min(1).max(64), z.union([z.boolean(), z.number(), z.string().max(200)]));
+export const FlagsSchema = z.record(TextSchema.min(1).max(64), z.union([z.boolean(), z.number(), TextSchema.max(200)]));
 export type Flags = z.infer<typeof FlagsSchema>;
 
 const MeasurementFields = {
   id: IdSchema,
   patientId: PatientIdSchema,
-  deviceId: z.string().min(1).max(128),
-  deviceModel: z.string().min(1).max(128).optional(),
+  deviceId: TextSchema.min(1).max(128),
+  deviceModel: TextSchema.min(1).max(128).optional(),
   type: MeasurementTypeSchema,
   measuredAt: InstantSchema,
   timeSource: TimeSourceSchema,

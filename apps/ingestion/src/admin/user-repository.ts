@@ -49,7 +49,7 @@ export async function insertUser(
   );
   const id = rows[0]?.id;
   if (id === undefined) throw new AdminError('already_exists', `user name ${user.username} is taken; choose another`);
-  await db.query('INSERT INTO user_care_teams (user_id, care_team_id) SELECT $1, unnest($2::text[])', [id, user.careTeams]);
+  await db.query('INSERT INTO user_care_teams (user_id, care_team_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [id, user.careTeams]);
   return findUser(db, id);
 }
 

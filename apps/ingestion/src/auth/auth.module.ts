@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { LoginLimiter } from './login-limiter';
 
 /**
  * Sign-in, the bearer-token guard, care-team access and the audit writer, available to every
@@ -13,7 +14,7 @@ import { AuthService } from './auth.service';
 @Global()
 @Module({
   controllers: [AuthController],
-  providers: [AuthService, AuthGuard, AccessService, AuditService],
+  providers: [AuthService, AuthGuard, AccessService, AuditService, LoginLimiter],
   exports: [AuthService, AuthGuard, AccessService, AuditService],
 })
 export class AuthModule {}

@@ -7,8 +7,12 @@ import type { Metrics } from '../metrics';
 import { AdminModule } from '../admin/admin.module';
 import { AlertsModule } from '../alerts/alerts.module';
 import { AuthModule } from '../auth/auth.module';
+import { CareModule } from '../care/care.module';
+import { FhirModule } from '../fhir/fhir.module';
 import { LiveModule } from '../live/live.module';
+import { MeModule } from '../me/me.module';
 import { PatientsModule } from '../patients/patients.module';
+import { LimitStore } from './limit-store';
 import { OperationsController } from './operations.controller';
 import { BROKER_STATE, BrokerState, CONFIG, DB, INGEST_EVENTS, LOGGER, METRICS } from './tokens';
 
@@ -21,7 +25,7 @@ export interface Infrastructure {
   broker: BrokerState;
 }
 
-/** The database, broker state, metrics and event stream, made injectable for every feature module. */
+/** The database, broker state, metrics, event stream and limit counters, made injectable for every feature module. */
 @Global()
 @Module({})
 export class InfrastructureModule {
@@ -33,13 +37,15 @@ export class InfrastructureModule {
       { provide: LOGGER, useValue: infra.logger },
       { provide: INGEST_EVENTS, useValue: infra.events },
       { provide: BROKER_STATE, useValue: infra.broker },
+      // the counters behind the request rate limit and the sign-in delays (Redis with REDIS_URL)
+      LimitStore,
     ];
     return { module: InfrastructureModule, providers, exports: providers };
   }
 }
 
 /** Feature modules (auth, patients, alerts, live, admin ...) are listed here. */
-const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, AdminModule, LiveModule, AlertsModule, PatientsModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, AdminModule, LiveModule, AlertsModule, PatientsModule, FhirModule, CareModule, MeModule];
 
 @Module({})
 export class AppModule {

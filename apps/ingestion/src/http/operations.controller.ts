@@ -1,10 +1,17 @@
-import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Controller, Get, Header, HttpStatus, Inject, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import type { Health } from '@tm/contracts';
+import type { Config } from '../config';
 import type { Db } from '../db/db';
 import type { Metrics } from '../metrics';
-import { BROKER_STATE, DB, METRICS } from './tokens';
+import { DomainError } from './errors';
+import { BROKER_STATE, CONFIG, DB, METRICS } from './tokens';
 import type { BrokerState } from './tokens';
+
+export class OperationsError extends DomainError {}
+
+const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 @Controller()
 export class OperationsController {
@@ -12,6 +19,7 @@ export class OperationsController {
     @Inject(DB) private readonly db: Db,
     @Inject(BROKER_STATE) private readonly broker: BrokerState,
     @Inject(METRICS) private readonly metrics: Metrics,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   /** 200 only when both the database and the broker are usable: what a load balancer or an on-call operator checks. */
@@ -23,9 +31,20 @@ export class OperationsController {
     res.status(body.status === 'ok' ? 200 : 503).json(body);
   }
 
+  /** Prometheus text: counters and histograms only, no patient or user data. With METRICS_TOKEN set, only for that bearer token. */
   @Get('metrics')
   @Header('Cache-Control', 'no-store')
-  async prometheus(@Res() res: Response): Promise<void> {
+  async prometheus(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const expected = this.config.METRICS_TOKEN;
+    if (expected) {
+      const header = req.headers.authorization ?? '';
+      const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
+      // compared as digests: equal length, constant time
+      if (!timingSafeEqual(digest(given), digest(expected))) {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+        throw new OperationsError('unauthenticated', 'Metrics need "Authorization: Bearer <METRICS_TOKEN>" (the token the operator configured)', HttpStatus.UNAUTHORIZED);
+      }
+    }
     res.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }
 }

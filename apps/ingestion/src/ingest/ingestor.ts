@@ -12,7 +12,7 @@ import {
   describeIssues,
   type MeasurementRejection,
 } from '@tm/contracts';
-import { retryWhileUnavailable, type Db } from '../db/db';
+import { isTransient, retryWhileUnavailable, type Db } from '../db/db';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { IngestEvents } from './events';
@@ -204,10 +204,10 @@ export class MeasurementIngestor {
     );
 
     // committed: now, and only now, the gateway may forget these readings
-    const receipt: Receipt = {
-      ids: [...new Set([...outcome.stored.map((m) => m.id), ...outcome.duplicates, ...parsed.repeated])],
-      rejected: outcome.rejected.map(({ id, reason }) => ({ id, reason })),
-    };
+    // Each id once: a repeated copy shares its first copy's fate (stored, already there, or refused).
+    const accepted = new Set([...outcome.stored.map((m) => m.id), ...outcome.duplicates]);
+    const refused = new Map(outcome.rejected.filter((r) => !accepted.has(r.id)).map((r) => [r.id, r.reason]));
+    const receipt: Receipt = { ids: [...accepted], rejected: [...refused].map(([id, reason]) => ({ id, reason })) };
     // Queued, not awaited: its PUBACK arrives on the stream this handler is holding, so awaiting it
     // here would deadlock. mqtt.js keeps it in its outgoing store and re-sends it after a reconnect;
     // a receipt lost all the same only means the gateway sends again and is receipted as a duplicate.
@@ -218,7 +218,7 @@ export class MeasurementIngestor {
 
     metrics.stored.inc(outcome.stored.length);
     metrics.evaluated.inc(outcome.stored.length);
-    metrics.duplicate.inc(outcome.duplicates.length + parsed.repeated.length);
+    metrics.duplicate.inc(outcome.duplicates.length + parsed.repeated.filter((id) => accepted.has(id)).length);
     for (const r of [...outcome.rejected, ...parsed.conflicts, ...parsed.componentRejections]) metrics.rejected.inc({ reason: r.reasonCode });
     metrics.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     this.log.info(
@@ -265,7 +265,9 @@ export class MeasurementIngestor {
         faultAttempts: MAX_ATTEMPTS_FOR_FAULTS,
         stopping: () => this.stopping,
         onRetry: (error, attempt, delay) =>
-          this.log.warn({ event: 'db_unavailable', attempt, retryInMs: delay, err: error.message }, 'database unavailable; batch held until it answers'),
+          isTransient(error)
+            ? this.log.warn({ event: 'db_unavailable', attempt, retryInMs: delay, err: error.message }, 'database unavailable; batch held until it answers')
+            : this.log.warn({ event: 'batch_failed_retrying', attempt, retryInMs: delay, err: error.message }, 'a statement failed on this message; trying again before setting it aside'),
       });
     } catch (error) {
       if (this.stopping) throw error;

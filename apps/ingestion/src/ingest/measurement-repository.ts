@@ -1,5 +1,5 @@
 import type { Measurement, MeasurementRejection } from '@tm/contracts';
-import { rejectionText } from '@tm/contracts';
+import { rejectionText, storableText } from '@tm/contracts';
 import type { Queryable } from '../db/db';
 
 export interface StoreOutcome {
@@ -83,19 +83,23 @@ export interface RejectedMessage {
   payload: string;
 }
 
-/** Keeps every rejected payload with its reason, one statement for the lot. */
+/**
+ * Keeps every rejected payload with its reason, one statement for the lot. What was refused may be
+ * text the database cannot hold (a NUL, an unpaired surrogate): it is kept with those replaced.
+ */
 export async function recordRejections(db: Queryable, rejections: RejectedMessage[]): Promise<void> {
   if (rejections.length === 0) return;
+  const text = (s: string | null) => (s === null ? null : storableText(s));
   await db.query(
     `INSERT INTO rejected_messages (gateway_id, topic, measurement_id, reason_code, reason, payload)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
     [
-      rejections.map((r) => r.gatewayId),
-      rejections.map((r) => r.topic),
-      rejections.map((r) => r.measurementId),
+      rejections.map((r) => text(r.gatewayId)),
+      rejections.map((r) => text(r.topic)),
+      rejections.map((r) => text(r.measurementId)),
       rejections.map((r) => r.reasonCode),
-      rejections.map((r) => r.reason),
-      rejections.map((r) => r.payload),
+      rejections.map((r) => text(r.reason)),
+      rejections.map((r) => text(r.payload)),
     ],
   );
 }
