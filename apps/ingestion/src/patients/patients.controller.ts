@@ -1,11 +1,8 @@
-import { BadRequestException, Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import {
-  CODE_DEFINITIONS,
   GreenReviewBodySchema,
   type GreenReviewResponse,
-  isObservationCode,
   ObservationsQuerySchema,
-  PatientIdSchema,
   TrendsQuerySchema,
   type ObservationRow,
   type PatientSummary,
@@ -88,41 +85,5 @@ export class PatientsController {
     const rows = await devicesOf(this.db, patientId);
     await this.audit.record({ user, action: 'patient.devices.read', patientId, source });
     return rows;
-  }
-
-  /** FHIR R4 searchset Bundle of the patient's Observations (vital signs, LOINC + UCUM). */
-  @Get('fhir/Observation')
-  @Header('Content-Type', 'application/fhir+json; charset=utf-8')
-  async fhir(@Query('patient') patient: unknown, @CurrentUser() user: AuthenticatedUser, @SourceAddress() source: string): Promise<object> {
-    const id = PatientIdSchema.safeParse(typeof patient === 'string' ? patient.replace(/^Patient\//, '') : undefined);
-    if (!id.success) throw new BadRequestException('Give the patient: /fhir/Observation?patient=<patient id>');
-    await this.access.assertCanSee(user, id.data);
-    const rows = await observationsOf(this.db, id.data, { limit: 10_000 });
-    await this.audit.record({ user, action: 'patient.fhir.read', patientId: id.data, source });
-    return {
-      resourceType: 'Bundle',
-      type: 'searchset',
-      total: rows.length,
-      entry: rows.map((r) => {
-        const resourceId = `${r.measurementId}-${r.code}`.replace(/[^A-Za-z0-9.-]/g, '-').slice(-64);
-        const display = isObservationCode(r.code) ? CODE_DEFINITIONS[r.code].display : r.code;
-        return {
-          fullUrl: `urn:uuid:${resourceId}`,
-          resource: {
-            resourceType: 'Observation',
-            id: resourceId,
-            status: 'final',
-            category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs', display: 'Vital Signs' }] }],
-            code: { coding: [{ system: 'http://loinc.org', code: r.code, display }], text: display },
-            subject: { reference: `Patient/${id.data}` },
-            effectiveDateTime: r.measuredAt,
-            issued: r.receivedAt,
-            valueQuantity: { value: r.value, unit: r.unit, system: 'http://unitsofmeasure.org', code: r.unit },
-            device: { display: r.deviceId },
-          },
-          search: { mode: 'match' },
-        };
-      }),
-    };
   }
 }
