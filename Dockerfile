@@ -16,7 +16,8 @@ COPY devices/weight-scale/package.json devices/weight-scale/
 COPY devices/spirometer/package.json devices/spirometer/
 RUN npm ci
 COPY . .
-RUN npm run build -w @tm/dashboard
+# The services run compiled JavaScript (each package's dist/); the dashboard is served from its build.
+RUN npm run build && npm run build -w @tm/dashboard
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
@@ -26,4 +27,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "-r", "@swc-node/register", "apps/ingestion/src/main.ts"]
+# No compiler hook at run time. The gateway CLI (apps/gateway/bin/tm-gateway.js) runs its dist/ too.
+CMD ["node", "apps/ingestion/dist/main.js"]

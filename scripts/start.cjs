@@ -4,16 +4,19 @@
 'use strict';
 const { existsSync, statSync, readdirSync } = require('node:fs');
 const { join } = require('node:path');
-const { spawnSync, spawn } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 
 const root = join(__dirname, '..');
-const env = { ...process.env, DEMO: process.env.DEMO ?? '1', SIMULATE: process.env.SIMULATE ?? '1' };
+process.env.DEMO ??= '1';
+process.env.SIMULATE ??= '1';
 
 buildDashboardIfStale();
+buildServicesIfStale();
 
-const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'apps/ingestion/src/main.ts')], { stdio: 'inherit', env, cwd: root });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+// The compiled ingestion runs in this process (no second Node process, no compiler hook); its
+// simulated homes start the compiled gateway CLI, which the build above has just made current.
+process.chdir(root);
+require(join(root, 'apps/ingestion/dist/main.js'));
 
 /** The dashboard is served from its production build; rebuild it when its sources are newer. */
 function buildDashboardIfStale() {
@@ -23,6 +26,16 @@ function buildDashboardIfStale() {
   if (existsSync(built) && newest(join(dashboard, 'src')) <= statSync(built).mtimeMs) return;
   process.stdout.write('Building the dashboard ...\n');
   const result = spawnSync('npm', ['run', 'build', '-w', '@tm/dashboard', '--silent'], { stdio: 'inherit', cwd: root });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+/** Ingestion, gateway, libs and devices run as compiled JavaScript: `npm run build` when the sources are newer than dist/. */
+function buildServicesIfStale() {
+  const reason = require('./build.cjs').staleReason();
+  if (reason === undefined) return;
+  process.stdout.write(`Building the services (${reason}) ...\n`);
+  // A child process, so the compiler is not loaded into the long-running platform process.
+  const result = spawnSync(process.execPath, [join(__dirname, 'build.cjs')], { stdio: 'inherit', cwd: root });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
