@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { PROGRAMMES, RoleSchema } from '@tm/contracts';
+import { ClinicianRoleSchema, PROGRAMMES } from '@tm/contracts';
 import { z } from 'zod';
 import { query, type Api, type Method } from './api';
 import { Field, Loaded, errorText } from './components';
@@ -163,7 +163,7 @@ function Users() {
           <TextField name="username" label={t('admin.username')} />
           <TextField name="displayName" label={t('admin.displayName')} />
           <TextField name="password" label={t('admin.password')} type="password" />
-          <SelectField name="role" label={t('admin.role')} options={RoleSchema.options} />
+          <SelectField name="role" label={t('admin.role')} options={ClinicianRoleSchema.options} />
           <TextField name="careTeams" label={t('admin.careTeamsField')} required={false} />
           <button type="submit">{t('admin.create')}</button>
           <Outcome message={message} failed={failed} />

@@ -5,7 +5,7 @@ import { MigrationError } from './db/migrate';
 import { createLogger } from './logger';
 import { startPlatform } from './platform';
 import { DEMO_LOGINS } from './seed';
-import { startSimulatedHomes } from './simulated-homes';
+import { startSimulatedAnswers, startSimulatedHomes } from './simulated-homes';
 
 /** Past this, a shutdown that is still waiting (say, on a database that stopped answering) is cut short. */
 const SHUTDOWN_DEADLINE_MS = 9_000;
@@ -18,6 +18,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const platform = await startPlatform(config, { logger });
   const homes = config.SIMULATE ? startSimulatedHomes(platform.mqttUrl, config.dataDir, logger) : undefined;
+  // the homes' questionnaire answers come over REST (care plans' diary days), not through the gateways
+  const answers = config.SIMULATE && config.DEMO ? startSimulatedAnswers(platform, logger) : undefined;
 
   const publicUrl = `http://localhost:${new URL(platform.httpUrl).port}`;
   const lines = [`Telemonitoring platform is up: ${publicUrl}  (API docs ${publicUrl}/api/docs, MQTT ${platform.mqttUrl})`];
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_DEADLINE_MS).unref();
     const work = async () => {
       await homes?.stop();
+      await answers?.stop();
       await platform.stop();
     };
     work().then(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MEASUREMENT_TYPES } from './codes';
 import { GatewayIdSchema, IdSchema, InstantSchema, MeasurementTypeSchema, PatientIdSchema } from './measurement';
-import { RoleSchema } from './rest';
+import { ClinicianRoleSchema, RoleSchema } from './rest';
 import { ProgrammeSchema } from './thresholds';
 
 /** Hours within which each expected measurement type should arrive, e.g. `{ pulse_oximetry: 48 }`. */
@@ -44,7 +44,8 @@ export const CreateUserBodySchema = z.object({
   username: z.string().trim().min(1).max(64).regex(/^[a-z0-9][a-z0-9._-]*$/, 'user names are lower-case letters, digits and . _ -'),
   displayName: z.string().trim().min(1).max(200),
   password: z.string().min(8, 'a password has at least 8 characters').max(256),
-  role: RoleSchema,
+  /** clinicians only: a patient's sign-in is linked to the patient (users.patient_id), which this body cannot say */
+  role: ClinicianRoleSchema,
   careTeams: CareTeamIdsSchema.default([]),
 });
 export type CreateUserBody = z.infer<typeof CreateUserBodySchema>;

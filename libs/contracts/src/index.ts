@@ -7,3 +7,6 @@ export * from './live';
 export * from './rest';
 export * from './decoded';
 export * from './admin';
+export * from './care-plan';
+export * from './questionnaire';
+export * from './questionnaire-definitions';

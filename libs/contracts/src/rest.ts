@@ -3,7 +3,12 @@ import { InstantSchema, PatientIdSchema } from './measurement';
 import { AlertStatusSchema } from './live';
 import { ProgrammeSchema, TriageSchema } from './thresholds';
 
-export const RoleSchema = z.enum(['nurse', 'homecare', 'admin']);
+/** Clinicians' roles; a clinician route refuses every other role. */
+export const CLINICIAN_ROLES = ['nurse', 'homecare', 'admin'] as const;
+export const ClinicianRoleSchema = z.enum(CLINICIAN_ROLES);
+export type ClinicianRole = z.infer<typeof ClinicianRoleSchema>;
+/** `patient`: a patient signed in to their own app (ARCHITECTURE.md §10); sees only themself. */
+export const RoleSchema = z.enum([...CLINICIAN_ROLES, 'patient']);
 export type Role = z.infer<typeof RoleSchema>;
 
 export const LoginBodySchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
@@ -15,6 +20,8 @@ export const UserSchema = z.object({
   displayName: z.string(),
   role: RoleSchema,
   careTeams: z.array(z.string()),
+  /** role patient only: the patient this user is */
+  patientId: PatientIdSchema.optional(),
 });
 export type User = z.infer<typeof UserSchema>;
 

@@ -86,7 +86,8 @@ export const FlagRuleSchema = z.object({
   severity: SeveritySchema,
 });
 
-export const RULE_KINDS = ['absolute', 'change', 'baseline', 'missing', 'flag'] as const;
+/** Every kind an alert can have: the threshold rules' kinds, and `questionnaire` for answers (QuestionnaireRule). */
+export const RULE_KINDS = ['absolute', 'change', 'baseline', 'missing', 'flag', 'questionnaire'] as const;
 export const RuleKindSchema = z.enum(RULE_KINDS);
 export type RuleKind = z.infer<typeof RuleKindSchema>;
 

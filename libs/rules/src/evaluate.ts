@@ -1,4 +1,4 @@
-import { MEASUREMENT_TYPES, readingQualityProblems, TYPE_COMPONENTS, type Flags, type MeasurementType, type ObservationCode, type Severity, type ThresholdRule } from '@tm/contracts';
+import { MEASUREMENT_TYPES, readingQualityProblems, TYPE_COMPONENTS, type AlertRule, type Flags, type MeasurementType, type ObservationCode, type RuleKind as AlertKind, type Severity, type ThresholdRule } from '@tm/contracts';
 import { alertMessage, type MessageKey, type MessageParams } from './messages';
 import { DEFAULT_LOCALE, type Locale } from './wording';
 
@@ -7,7 +7,8 @@ type ChangeRule = Extract<ThresholdRule, { kind: 'change' }>;
 type BaselineRule = Extract<ThresholdRule, { kind: 'baseline' }>;
 type MissingRule = Extract<ThresholdRule, { kind: 'missing' }>;
 type FlagRule = Extract<ThresholdRule, { kind: 'flag' }>;
-export type RuleKind = ThresholdRule['kind'];
+/** Every kind a finding (and its alert) can have: the threshold rules' kinds and `questionnaire`. */
+export type RuleKind = AlertKind;
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -40,7 +41,7 @@ export interface ObservationPoint {
  * The verdict of one rule on one observation (or, for missing data, on one measurement type).
  * `severity: null` means in range: the lifecycle uses it to mark an open alert back in range.
  */
-export interface Finding<R extends ThresholdRule = ThresholdRule> {
+export interface Finding<R extends AlertRule = AlertRule> {
   rule: string;
   kind: RuleKind;
   code: string | null;

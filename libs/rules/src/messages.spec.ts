@@ -82,6 +82,13 @@ const EXAMPLES: Record<MessageKey, [MessageParams, string, string]> = {
     'Afventer vægtmåling: overvågningen begyndte eller blev genoptaget for 3 timer siden',
     'Awaiting body weight: monitoring began or resumed 3 h ago',
   ],
+  'missing.notPlanned': [{ type: 'spirometry' }, 'Lungefunktionsmåling indgår ikke længere i patientens plan', "Spirometry is no longer part of the patient's care plan"],
+  'questionnaire.concern': [
+    { questionnaireId: 'telekol-symptom-diary', version: '1', combination: 'exacerbation-signs', answers: 'sputum-colour=blood;breathlessness=worse;sputum-amount=more' },
+    'Symptomdagbog (KOL): Mindst 2 af 3 tegn på KOL-forværring: mere åndenød, mere slim, slim der har skiftet farve; blod i slimet; mere åndenød end normalt; mere slim end normalt',
+    'Symptom diary (COPD): At least 2 of 3 signs of a COPD exacerbation: more breathless, more phlegm, phlegm changed colour; blood in the phlegm; more breathless than usual; more phlegm than usual',
+  ],
+  'questionnaire.fine': [{ questionnaireId: 'telehjerte-symptom-diary', version: '1' }, 'Symptomdagbog (hjertesvigt): ingen bekymrende svar', 'Symptom diary (heart failure): no worrying answers'],
 };
 
 describe('alert messages a nurse reads (alertMessage)', () => {

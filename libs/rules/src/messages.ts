@@ -1,4 +1,4 @@
-import { LOINC } from '@tm/contracts';
+import { LOINC, questionnaireDefinition, type QuestionnaireDefinition } from '@tm/contracts';
 import { codeName, everyText, flagName, formatNumber, hoursText, spanText, typeName, withUnit, type Locale } from './wording';
 
 /**
@@ -17,6 +17,10 @@ import { codeName, everyText, flagName, formatNumber, hoursText, spanText, typeN
  * | `type`, `hours`, `expectedHours` | missing data: the measurement type, hours without it, the schedule |
  * | `flag`, `flags` | a device flag; several, joined by "," |
  * | `timeUncertain` | 1 when the time of the reading is not known for certain |
+ * | `questionnaireId`, `version` | a questionnaire answer: the questionnaire and the version answered |
+ * | `answers` | the answers that worried, as `linkId=value` joined by `;` (worst first) |
+ * | `combination` | ids of the definition's combinations that applied, joined by `,` |
+ * | `score` | the response's total score, when the questionnaire scores |
  */
 export type MessageParams = Record<string, number | string>;
 
@@ -42,6 +46,9 @@ export const MESSAGE_KEYS = [
   'missing.lateSinceStart',
   'missing.received',
   'missing.awaiting',
+  'missing.notPlanned',
+  'questionnaire.concern',
+  'questionnaire.fine',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
@@ -87,6 +94,34 @@ class Reader {
 }
 
 const cap = (s: string) => (s === '' ? s : `${s[0]?.toUpperCase()}${s.slice(1)}`);
+
+/** The questionnaire an answer's parameters name (its version, else the latest of the id). */
+function questionnaireOf(p: Reader): QuestionnaireDefinition | undefined {
+  const id = p.str('questionnaireId');
+  return questionnaireDefinition(id, p.str('version') || undefined) ?? questionnaireDefinition(id);
+}
+
+/** "Symptomdagbog (KOL): mindst 2 af 3 tegn på KOL-forværring; blod i slimet": what the nurse reads of worrying answers. */
+function answersText(p: Reader, l: Locale): string {
+  const q = questionnaireOf(p);
+  const title = q ? q.title[l] : p.str('questionnaireId');
+  const combos = p
+    .str('combination')
+    .split(',')
+    .filter((c) => c !== '')
+    .map((id) => q?.combinations?.find((c) => c.id === id)?.summary[l] ?? id);
+  const answers = p
+    .str('answers')
+    .split(';')
+    .filter((a) => a !== '')
+    .map((pair) => {
+      const [linkId = '', value = ''] = pair.split('=');
+      const option = q?.items.find((i) => i.linkId === linkId)?.options?.find((o) => String(o.value) === value);
+      return option ? (option.summary ?? option.label)[l] : `${linkId}: ${value}`;
+    });
+  const parts = [...combos, ...answers.map((a, i) => (i === 0 && combos.length === 0 ? a : a.charAt(0).toLowerCase() + a.slice(1)))];
+  return parts.length > 0 ? `${title}: ${parts.join('; ')}` : title;
+}
 const isWeight = (p: Reader) => p.str('code') === LOINC.bodyWeight;
 
 const TEMPLATES: Record<MessageKey, Record<Locale, Template>> = {
@@ -180,6 +215,18 @@ const TEMPLATES: Record<MessageKey, Record<Locale, Template>> = {
     da: (p, l) => `Afventer ${p.type}: overvågningen begyndte eller blev genoptaget for ${hoursText(p.num('hours'), l)} siden`,
     en: (p, l) => `Awaiting ${p.type}: monitoring began or resumed ${hoursText(p.num('hours'), l)} ago`,
   },
+  'missing.notPlanned': {
+    da: (p) => `${cap(p.type)} indgår ikke længere i patientens plan`,
+    en: (p) => `${cap(p.type)} is no longer part of the patient's care plan`,
+  },
+  'questionnaire.concern': {
+    da: (p, l) => answersText(p, l),
+    en: (p, l) => answersText(p, l),
+  },
+  'questionnaire.fine': {
+    da: (p, l) => `${questionnaireOf(p)?.title[l] ?? p.str('questionnaireId')}: ingen bekymrende svar`,
+    en: (p, l) => `${questionnaireOf(p)?.title[l] ?? p.str('questionnaireId')}: no worrying answers`,
+  },
 };
 
 const TIME_UNCERTAIN: Record<Locale, string> = {
@@ -271,6 +318,9 @@ export function ruleLabel(rule: string | RuleShape, locale: Locale): string {
   const id = typeof rule === 'string' ? rule : rule.rule;
   const known = RULE_LABELS[id];
   if (known) return known[locale];
+  // a questionnaire's alert is named by the questionnaire: "Symptomdagbog (KOL)"
+  const questionnaire = id.startsWith('questionnaire-') ? questionnaireDefinition(id.slice('questionnaire-'.length)) : undefined;
+  if (questionnaire) return questionnaire.title[locale];
   if (typeof rule === 'string') return rule;
   return describe(rule, locale) ?? id;
 }

@@ -6,12 +6,14 @@ import type { AuthenticatedUser } from '../auth/auth.service';
 
 export class AccessError extends DomainError {}
 
-/** Care-team access: an admin sees every patient, everyone else the patients of their care teams. */
+/** Care-team access: an admin sees every patient, a patient only themself, everyone else the patients of their care teams. */
 @Injectable()
 export class AccessService {
   constructor(@Inject(DB) private readonly db: Db) {}
 
   async visiblePatientIds(user: AuthenticatedUser, db: Queryable = this.db): Promise<string[]> {
+    // a patient sees only themself
+    if (user.role === 'patient') return user.patientId ? [user.patientId] : [];
     const { rows } =
       user.role === 'admin'
         ? await db.query<{ id: string }>('SELECT id FROM patients ORDER BY id')
@@ -20,6 +22,7 @@ export class AccessService {
   }
 
   async canSee(user: AuthenticatedUser, patientId: string, db: Queryable = this.db): Promise<boolean> {
+    if (user.role === 'patient') return user.patientId !== undefined && user.patientId === patientId;
     const { rowCount } =
       user.role === 'admin'
         ? await db.query('SELECT 1 FROM patients WHERE id = $1', [patientId])

@@ -1,6 +1,15 @@
-import type { MeasurementType, PatientThresholds, Programme, ThresholdRule } from '@tm/contracts';
-import { rulesInForce, type PatientOverride, type RuleInForce } from '@tm/rules';
+import type { CarePlan, MeasurementType, PatientThresholds, Programme, ThresholdRule } from '@tm/contracts';
+import { missingData, PLAN_TIME_ZONE, planMissingData, PROGRAMME_PLANS, rulesForPlan, rulesInForce, type Finding, type PatientOverride, type PlanInForce, type RuleInForce } from '@tm/rules';
 import type { Queryable } from '../db/db';
+
+/** A patient's stored care plan (the latest version); see care/care-plan-repository.ts. */
+export interface StoredPlan {
+  plan: CarePlan;
+  startedAt: Date;
+  version: number;
+  changedBy: string | null;
+  changedAt: Date;
+}
 
 export interface PatientForRules {
   id: string;
@@ -14,6 +23,8 @@ export interface PatientForRules {
   /** hours within which each expected measurement type should arrive */
   schedule: Partial<Record<MeasurementType, number>>;
   override: PatientOverride | null;
+  /** the latest stored care plan; null: the programme's default plan from enrolment */
+  plan: StoredPlan | null;
 }
 
 interface PatientRuleRow {
@@ -27,14 +38,25 @@ interface PatientRuleRow {
   rules: ThresholdRule[] | null;
   effective_from: Date | null;
   changed_by: string | null;
+  plan: CarePlan | null;
+  plan_started_at: Date | null;
+  plan_version: number | null;
+  plan_changed_by: string | null;
+  plan_changed_at: Date | null;
 }
 
-/** Patients with their latest personal thresholds (every change is a new row; the latest is in force), one statement for all. */
+/**
+ * Patients with their latest personal thresholds and their care plan in force (every change of
+ * either is a new row; the latest is in force), one statement for all: each lateral join is one
+ * probe of its (patient_id, time DESC) index.
+ */
 export async function patientsForRules(db: Queryable, patientIds: readonly string[]): Promise<Map<string, PatientForRules>> {
   const { rows } = await db.query<PatientRuleRow>(
-    `SELECT p.id, p.programme, p.paused_until, p.paused_from, p.resumed_at, p.created_at, p.schedule, t.rules, t.effective_from, t.changed_by
+    `SELECT p.id, p.programme, p.paused_until, p.paused_from, p.resumed_at, p.created_at, p.schedule, t.rules, t.effective_from, t.changed_by,
+            c.plan, c.started_at AS plan_started_at, c.version AS plan_version, c.changed_by AS plan_changed_by, c.changed_at AS plan_changed_at
        FROM patients p
        LEFT JOIN LATERAL (SELECT rules, effective_from, changed_by FROM thresholds WHERE patient_id = p.id ORDER BY effective_from DESC, id DESC LIMIT 1) t ON true
+       LEFT JOIN LATERAL (SELECT plan, started_at, version, changed_by, changed_at FROM care_plans WHERE patient_id = p.id ORDER BY version DESC LIMIT 1) c ON true
       WHERE p.id = ANY($1)`,
     [patientIds],
   );
@@ -48,7 +70,16 @@ export async function patientForRules(db: Queryable, patientId: string): Promise
 function patientOf(r: PatientRuleRow): PatientForRules {
   const schedule = Object.fromEntries(Object.entries(r.schedule).filter(([, v]) => typeof v === 'number' && v > 0)) as Partial<Record<MeasurementType, number>>;
   const override = r.rules && r.effective_from ? { rules: r.rules, effectiveFrom: r.effective_from.toISOString(), changedBy: r.changed_by } : null;
-  return { id: r.id, programme: r.programme, pausedUntil: r.paused_until, pausedFrom: r.paused_from, resumedAt: r.resumed_at, createdAt: r.created_at, schedule, override };
+  const plan =
+    r.plan && r.plan_started_at && r.plan_changed_at
+      ? { plan: r.plan, startedAt: r.plan_started_at, version: Number(r.plan_version ?? 1), changedBy: r.plan_changed_by, changedAt: r.plan_changed_at }
+      : null;
+  return { id: r.id, programme: r.programme, pausedUntil: r.paused_until, pausedFrom: r.paused_from, resumedAt: r.resumed_at, createdAt: r.created_at, schedule, override, plan };
+}
+
+/** The care plan in force: the latest stored version, else the programme's default plan from enrolment. */
+export function planInForce(patient: Pick<PatientForRules, 'programme' | 'createdAt' | 'plan'>): PlanInForce {
+  return patient.plan ? { plan: patient.plan.plan, startedAt: patient.plan.startedAt } : { plan: PROGRAMME_PLANS[patient.programme], startedAt: patient.createdAt };
 }
 
 /**
@@ -61,13 +92,37 @@ export function monitoredSince(patient: PatientForRules, now: Date): Date {
   return new Date(Math.max(...candidates));
 }
 
-/** The rules in force, with the patient's schedule setting how long each expected type may stay silent. */
-export function rulesFor(patient: PatientForRules): RuleInForce[] {
-  return rulesInForce(patient.programme, patient.override).map((r) => {
+/**
+ * The rules in force at `now`, as the care plan in force shapes them (rulesForPlan: missing-data
+ * expectations and baseline minimums from the plan). A type an administrator gave an explicit
+ * schedule (hours) keeps that: its missing-data rule counts hours since the last data, as before
+ * plans existed.
+ */
+export function rulesFor(patient: PatientForRules, now: Date = new Date()): RuleInForce[] {
+  return rulesForPlan(rulesInForce(patient.programme, patient.override), planInForce(patient), now, PLAN_TIME_ZONE).map((r) => {
     if (r.kind !== 'missing') return r;
     const hours = patient.schedule[r.type];
     return hours === undefined ? r : { ...r, afterHours: hours };
   });
+}
+
+/**
+ * Missing-data findings for these rules (the missing-data rules among them): by the plan's days
+ * (planMissingData: late the day after a due day without data), or for a type with an explicit
+ * schedule by its hours (missingData).
+ */
+export function missingFindings<R extends ThresholdRule>(
+  patient: PatientForRules,
+  rules: readonly R[],
+  lastSeen: Partial<Record<MeasurementType, Date>>,
+  now: Date,
+  since: Date,
+): Finding<R>[] {
+  const scheduled = (r: R) => r.kind === 'missing' && patient.schedule[r.type] !== undefined;
+  return [
+    ...missingData(rules.filter(scheduled), lastSeen, now, since),
+    ...planMissingData(rules.filter((r) => !scheduled(r)), planInForce(patient), lastSeen, now, since, PLAN_TIME_ZONE),
+  ];
 }
 
 export function thresholdsView(patient: PatientForRules): PatientThresholds {

@@ -1,9 +1,9 @@
 import type { Alert, Flags, Measurement, MeasurementType } from '@tm/contracts';
-import { applyFinding, escalate, evaluate, historyRangesFor, isEscalationDue, missingData, type Finding, type NewAlert, type ObservationPoint } from '@tm/rules';
+import { applyFinding, escalate, evaluate, historyRangesFor, isEscalationDue, type Finding, type NewAlert, type ObservationPoint } from '@tm/rules';
 import type { Queryable } from '../db/db';
 import { appendLiveEvents, type LiveEvent, type NewObservationEvent } from '../live/live-events';
 import { insertAlerts, saveAlerts, unresolvedAlerts } from './alert-store';
-import { monitoredSince, patientsForRules, rulesFor, type PatientForRules } from './thresholds-repository';
+import { missingFindings, monitoredSince, patientsForRules, rulesFor, type PatientForRules } from './thresholds-repository';
 
 /**
  * How many stored points of one code a batch's rules may read per patient. Clinically a window
@@ -48,17 +48,17 @@ export async function triageStored(tx: Queryable, stored: readonly Measurement[]
     for (const c of m.components) points.push({ measurementId: m.id, code: c.code, value: c.value, unit: c.unit, measuredAt: new Date(m.measuredAt), flags: m.flags, type: m.type });
     pointsByPatient.set(m.patientId, points);
   }
-  const ranges = [...pointsByPatient].flatMap(([patientId, points]) => historyRangesFor(rulesFor(patients.get(patientId)!), points).map((r) => ({ patientId, ...r })));
+  const ranges = [...pointsByPatient].flatMap(([patientId, points]) => historyRangesFor(rulesFor(patients.get(patientId)!, now), points).map((r) => ({ patientId, ...r })));
   const history = await historyWindows(tx, ranges);
 
   const findings = new Map<string, Finding[]>();
   for (const [patientId, points] of pointsByPatient) {
     const patient = patients.get(patientId)!;
-    const rules = rulesFor(patient);
+    const rules = rulesFor(patient, now);
     const types = new Set(stored.filter((m) => m.patientId === patientId).map((m) => m.type));
     // Data of a type arriving can only end that type's missing-data alarm; the others are the timer's.
     const missing = rules.filter((r) => r.kind !== 'missing' || types.has(r.type));
-    findings.set(patientId, [...evaluate(rules, points, history.get(patientId) ?? []), ...missingData(missing, lastSeen.get(patientId) ?? {}, now, monitoredSince(patient, now))]);
+    findings.set(patientId, [...evaluate(rules, points, history.get(patientId) ?? []), ...missingFindings(patient, missing, lastSeen.get(patientId) ?? {}, now, monitoredSince(patient, now))]);
   }
   const observations: NewObservationEvent[] = stored.map((m) => ({ patientId: m.patientId, measurementId: m.id, type: m.type, components: m.components, measuredAt: m.measuredAt }));
   return applyFindings(tx, findings, now, observations);
@@ -124,7 +124,7 @@ export async function triageMissingData(tx: Queryable, now: Date, patientIds?: r
   const findings = new Map<string, Finding[]>();
   for (const patient of patients.values()) {
     if (isPaused(patient, now)) continue;
-    findings.set(patient.id, missingData(rulesFor(patient), lastSeen.get(patient.id) ?? {}, now, monitoredSince(patient, now)));
+    findings.set(patient.id, missingFindings(patient, rulesFor(patient, now), lastSeen.get(patient.id) ?? {}, now, monitoredSince(patient, now)));
   }
   return applyFindings(tx, findings, now);
 }

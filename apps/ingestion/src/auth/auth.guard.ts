@@ -1,13 +1,33 @@
 import { CanActivate, createParamDecorator, ExecutionContext, HttpStatus, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import type { Role } from '@tm/contracts';
+import { CLINICIAN_ROLES, RoleSchema, type Role } from '@tm/contracts';
+import { AccessError } from '../access/access.service';
 import { AuthError, AuthService, AuthenticatedUser } from './auth.service';
 
 const ROLES_KEY = 'tm:roles';
 
-/** Only these roles may call the route (or every route of the controller). Without it any signed-in user may. */
+/**
+ * Only these roles may call the route (or every route of the controller). Without it any signed-in
+ * clinician may (nurse, home care, admin): a patient's token is refused on every route that does
+ * not name the role `patient`.
+ */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+/** Every signed-in user, patients included. */
+export const AnyRole = () => Roles(...RoleSchema.options);
+
+/**
+ * The patient a clinician route is about: `:id` of /api/patients/:id/..., else `?patient=` (FHIR)
+ * or `?patientId=`. Null when the route names none.
+ */
+function namedPatient(request: Request): string | null {
+  const path = (request.route as { path?: unknown } | undefined)?.path;
+  const id = request.params?.id;
+  if (typeof path === 'string' && path.startsWith('/api/patients/:id') && typeof id === 'string') return id;
+  const query = request.query as Record<string, unknown> | undefined;
+  const named = query?.patient ?? query?.patientId;
+  return typeof named === 'string' ? named : null;
+}
 
 interface AuthenticatedRequest extends Request {
   user?: AuthenticatedUser;
@@ -28,9 +48,15 @@ export class AuthGuard implements CanActivate {
     const user = token ? await this.auth.authenticate(token) : null;
     if (!user) throw new AuthError('unauthenticated', 'Sign in first: send the token from POST /api/auth/login as "Authorization: Bearer <token>"', HttpStatus.UNAUTHORIZED);
     request.user = user;
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
-    if (roles && !roles.includes(user.role)) throw new AuthError('forbidden', `This needs the role ${roles.join(' or ')}; you are signed in as ${user.role}`, HttpStatus.FORBIDDEN);
-    return true;
+    const roles: readonly Role[] = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]) ?? CLINICIAN_ROLES;
+    if (roles.includes(user.role)) return true;
+    if (user.role === 'patient') {
+      // A patient sees only themself: another patient's id answers 404, as for one that does not exist.
+      const named = namedPatient(request);
+      if (named !== null && named !== user.patientId) throw new AccessError('patient_not_found', `No patient ${named}`, HttpStatus.NOT_FOUND);
+      throw new AuthError('forbidden', 'This route is for clinicians; your own plan, readings and questionnaires are under /api/me', HttpStatus.FORBIDDEN);
+    }
+    throw new AuthError('forbidden', `This needs the role ${roles.join(' or ')}; you are signed in as ${user.role}`, HttpStatus.FORBIDDEN);
   }
 }
 

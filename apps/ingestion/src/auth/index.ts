@@ -1,5 +1,5 @@
 export { AuthModule } from './auth.module';
-export { AuthGuard, Roles, CurrentUser, SourceAddress } from './auth.guard';
+export { AnyRole, AuthGuard, Roles, CurrentUser, SourceAddress } from './auth.guard';
 export { AuthService, AuthError, type AuthenticatedUser } from './auth.service';
 export { ZodPipe, ValidationError } from './zod-pipe';
 export { AccessService, AccessError } from '../access/access.service';

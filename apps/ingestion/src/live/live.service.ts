@@ -93,6 +93,8 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     if (!handshake.success) throw new Error('unauthenticated: send auth { token, lastEventId? } with the token from POST /api/auth/login');
     const user = await this.auth.authenticate(handshake.data.token);
     if (!user) throw new Error('unauthenticated: the token is invalid or expired; sign in again');
+    // the live stream carries the nurses' alerts and notes: clinicians only
+    if (user.role === 'patient') throw new Error('forbidden: the live stream is for clinicians');
     const data: LiveSocketData = { user, lastEventId: handshake.data.lastEventId };
     socket.data = data;
   }

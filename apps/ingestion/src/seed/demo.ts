@@ -1,4 +1,7 @@
 import type { Programme } from '@tm/contracts';
+import { addDays, localDate, PLAN_TIME_ZONE, PROGRAMME_PLANS, startOfLocalDay } from '@tm/rules';
+import { lockPatients } from '../alerts/triage';
+import { SYSTEM_PLAN_AUTHOR, savePlans } from '../care/care-plan-repository';
 import type { Db } from '../db/db';
 import { hashSecret } from '../security/secrets';
 
@@ -53,4 +56,55 @@ export async function seedDemoOrganisation(db: Db): Promise<void> {
     `INSERT INTO gateway_patients (gateway_id, patient_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
     [DEMO_PATIENTS.map((p) => p.gatewayId), DEMO_PATIENTS.map((p) => p.id)],
   );
+}
+
+/** The demo care teams' phone numbers, shown in the patient's app ("who to call"). Fictional. */
+export const DEMO_CARE_TEAM_PHONES: Readonly<Record<string, string>> = {
+  'hospital-lung': '+45 99 99 10 01',
+  'hospital-heart': '+45 99 99 10 02',
+  'kommune-odense': '+45 99 99 20 01',
+  'hospital-other': '+45 99 99 10 09',
+};
+
+/**
+ * How many days ago each demo patient's plan started, so the demo shows both phases: pt-001 and
+ * pt-006 (borger1, borger6) are in the intensive first 14 days, others on the twice-weekly phase.
+ */
+export const DEMO_PLAN_DAYS_AGO: Readonly<Record<string, number>> = {
+  'pt-001': 9,
+  'pt-002': 30,
+  'pt-003': 45,
+  'pt-004': 3,
+  'pt-005': 20,
+  'pt-006': 6,
+  'pt-007': 30,
+  'pt-008': 2,
+  'pt-009': 60,
+  'pt-010': 16,
+  'pt-011': 25,
+};
+
+/**
+ * Each demo patient's programme default plan (a stored version 1 by `system`), started at 08:00
+ * DEMO_PLAN_DAYS_AGO days ago, and the care teams' phone numbers. A patient who has a plan keeps it,
+ * and a number once set stays: the seed is the same every time.
+ */
+export async function seedDemoCare(db: Db, now = new Date()): Promise<void> {
+  await db.query('UPDATE care_teams t SET phone = p.phone FROM unnest($1::text[], $2::text[]) AS p(id, phone) WHERE t.id = p.id AND t.phone IS NULL', [
+    Object.keys(DEMO_CARE_TEAM_PHONES),
+    Object.values(DEMO_CARE_TEAM_PHONES),
+  ]);
+  const ids = DEMO_PATIENTS.map((p) => p.id);
+  await db.transaction(async (tx) => {
+    await lockPatients(tx, ids);
+    const { rows } = await tx.query<{ patient_id: string }>('SELECT DISTINCT patient_id FROM care_plans WHERE patient_id = ANY($1)', [ids]);
+    const planned = new Set(rows.map((r) => r.patient_id));
+    const plans = DEMO_PATIENTS.filter((p) => !planned.has(p.id)).map((p) => ({
+      patientId: p.id,
+      plan: PROGRAMME_PLANS[p.programme],
+      // 08:00 local time, that many calendar days ago
+      startedAt: new Date(startOfLocalDay(addDays(localDate(now, PLAN_TIME_ZONE), -(DEMO_PLAN_DAYS_AGO[p.id] ?? 0)), PLAN_TIME_ZONE).getTime() + 8 * 3_600_000),
+    }));
+    await savePlans(tx, plans, SYSTEM_PLAN_AUTHOR, now);
+  });
 }
