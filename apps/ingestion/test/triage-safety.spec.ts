@@ -93,4 +93,29 @@ describe('triage a nurse can trust, end to end', () => {
     const { rows } = await platform.db.query<{ severity: string; rule: string }>(`SELECT severity, rule FROM alerts WHERE patient_id = 'pt-007' AND rule LIKE 'weight%'`);
     expect(rows.filter((r) => r.severity === 'red')).toEqual([]);
   });
+
+  it('dates the board\'s "since" from when a yellow turned red, and says who set personal limits', async () => {
+    const bloodPressure = (systolic: number): Measurement =>
+      oximetry({ patientId: 'pt-008', type: 'blood_pressure', deviceId: 'ua-651-0008', components: [{ code: '8480-6', value: systolic, unit: 'mm[Hg]' }, { code: '8462-4', value: 95, unit: 'mm[Hg]' }] });
+    const board = async () => {
+      const res = await fetch(`${platform.httpUrl}/api/patients`, { headers: { authorization: `Bearer ${token}` } });
+      return ((await res.json()) as Array<{ id: string; triage: string; triageSince: string | null; personalLimits?: { setBy: string | null } | null }>).find((p) => p.id === 'pt-008')!;
+    };
+    await publish('demo-gw-8', [bloodPressure(165)]);
+    const yellow = await board();
+    expect(yellow.triage).toBe('yellow');
+    await new Promise((r) => setTimeout(r, 50));
+    const turnedRed = Date.now();
+    await publish('demo-gw-8', [bloodPressure(185)]);
+    const red = await board();
+    expect(red.triage).toBe('red');
+    expect(Date.parse(red.triageSince!)).toBeGreaterThanOrEqual(turnedRed);
+    expect(Date.parse(red.triageSince!)).toBeGreaterThan(Date.parse(yellow.triageSince!));
+    expect(red.personalLimits).toBeNull();
+
+    const rules = [{ rule: 'systolic-high', kind: 'absolute', code: '8480-6', direction: 'high', unit: 'mm[Hg]', yellow: 170, red: 190 }];
+    const put = await fetch(`${platform.httpUrl}/api/patients/pt-008/thresholds`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ rules }) });
+    expect(put.status).toBe(200);
+    expect((await board()).personalLimits).toMatchObject({ setBy: 'nurse' });
+  });
 });

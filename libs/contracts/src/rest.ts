@@ -40,6 +40,8 @@ export const PatientSummarySchema = z.object({
   triageSince: InstantSchema.nullable(),
   lastMeasurementAt: InstantSchema.nullable(),
   pausedUntil: InstantSchema.nullable(),
+  /** the patient is on personal limits (set by a physician or nurse): who set them and when; null on the programme's defaults */
+  personalLimits: z.object({ setBy: z.string().nullable(), setAt: InstantSchema }).nullable().optional(),
 });
 export type PatientSummary = z.infer<typeof PatientSummarySchema>;
 

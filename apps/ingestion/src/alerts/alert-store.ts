@@ -129,8 +129,9 @@ const WRITABLE = `severity, status, value, unit, message, message_key, message_p
 export async function insertAlerts(db: Queryable, alerts: readonly { patientId: string; alert: NewAlert }[]): Promise<Alert[]> {
   if (alerts.length === 0) return [];
   const { rows } = await db.query<AlertRow>(
-    `INSERT INTO alerts (patient_id, rule, kind, code, raised_at, ${WRITABLE})
-     SELECT patient_id, rule, kind, code, raised_at, ${WRITABLE} FROM jsonb_populate_recordset(NULL::alerts, $1::jsonb)
+    `INSERT INTO alerts (patient_id, rule, kind, code, raised_at, ${WRITABLE}, red_since)
+     SELECT patient_id, rule, kind, code, raised_at, ${WRITABLE}, CASE WHEN severity = 'red' THEN raised_at END
+       FROM jsonb_populate_recordset(NULL::alerts, $1::jsonb)
      RETURNING *`,
     [JSON.stringify(alerts.map(({ patientId, alert }) => rowOf(patientId, alert)))],
   );
@@ -142,7 +143,11 @@ export async function saveAlerts(db: Queryable, alerts: readonly Alert[]): Promi
   if (alerts.length === 0) return [];
   const set = WRITABLE.split(',').map((c) => `${c.trim()} = v.${c.trim()}`).join(', ');
   const { rows } = await db.query<AlertRow>(
-    `UPDATE alerts a SET ${set} FROM jsonb_populate_recordset(NULL::alerts, $1::jsonb) v WHERE a.id = v.id RETURNING a.*`,
+    `UPDATE alerts a SET ${set},
+            red_since = CASE WHEN v.severity <> 'red' THEN NULL
+                             WHEN a.severity <> 'red' OR (a.status <> 'open' AND v.status = 'open') THEN v.updated_at
+                             ELSE coalesce(a.red_since, a.raised_at) END
+       FROM jsonb_populate_recordset(NULL::alerts, $1::jsonb) v WHERE a.id = v.id RETURNING a.*`,
     [JSON.stringify(alerts.map((a) => rowOf(a.patientId, a, a.id)))],
   );
   return rows.map(alertOf);

@@ -25,17 +25,25 @@ export async function listPatients(db: Queryable, ids: readonly string[]): Promi
     severity: Severity | null;
     message: string | null;
     value: number | null;
-    raised_at: Date | null;
+    since: Date | null;
+    limits_set_by: string | null;
+    limits_set_at: Date | null;
   }>(
+    // the worst open alert gives the triage; "since" is when the patient entered it (the earliest
+    // of their alerts of that severity to reach it)
     `SELECT p.id, p.display_name, p.programme, p.paused_until,
             coalesce((SELECT array_agg(care_team_id ORDER BY care_team_id) FROM patient_care_teams WHERE patient_id = p.id), '{}') AS care_teams,
-            (SELECT max(measured_at) FROM measurements m WHERE m.patient_id = p.id) AS last_measurement_at,
-            w.severity, w.message, w.value, w.raised_at
+            (SELECT max(last_measured_at) FROM patient_last_seen s WHERE s.patient_id = p.id) AS last_measurement_at,
+            w.severity, w.message, w.value,
+            (SELECT min(CASE WHEN a.severity = 'red' THEN coalesce(a.red_since, a.raised_at) ELSE a.raised_at END) FROM alerts a
+              WHERE a.patient_id = p.id AND a.status <> 'resolved' AND a.severity = w.severity) AS since,
+            t.changed_by AS limits_set_by, t.effective_from AS limits_set_at
        FROM patients p
        LEFT JOIN LATERAL (
-         SELECT severity, message, value, raised_at FROM alerts a
+         SELECT severity, message, value FROM alerts a
           WHERE a.patient_id = p.id AND a.status <> 'resolved'
           ORDER BY (a.severity = 'red') DESC, a.raised_at ASC LIMIT 1) w ON true
+       LEFT JOIN LATERAL (SELECT changed_by, effective_from FROM thresholds WHERE patient_id = p.id ORDER BY effective_from DESC, id DESC LIMIT 1) t ON true
       WHERE p.id = ANY($1)
       ORDER BY p.id`,
     [ids],
@@ -48,9 +56,10 @@ export async function listPatients(db: Queryable, ids: readonly string[]): Promi
     triage: r.severity ?? 'green',
     triageReason: r.message,
     triageValue: r.value,
-    triageSince: iso(r.raised_at),
+    triageSince: iso(r.since),
     lastMeasurementAt: iso(r.last_measurement_at),
     pausedUntil: iso(r.paused_until),
+    personalLimits: r.limits_set_at ? { setBy: r.limits_set_by, setAt: r.limits_set_at.toISOString() } : null,
   }));
 }
 
