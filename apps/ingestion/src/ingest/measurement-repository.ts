@@ -12,43 +12,44 @@ export interface StoreOutcome {
 }
 
 /**
- * Stores a batch in one transaction: the ledger decides which ids are new (ON CONFLICT on a plain
- * table), then the observations of only those are inserted with one statement. Three statements
- * per batch whatever its size, and nothing is committed unless all of it is.
+ * Stores a batch in the caller's transaction: one statement finds the patients bound to the
+ * gateway and adds the ledger rows of theirs that are new (ON CONFLICT on a plain table), then
+ * one inserts the observations of only those. Two statements per batch whatever its size.
  */
 export async function storeMeasurements(tx: Queryable, gatewayId: string, measurements: Measurement[], receivedAt: Date): Promise<StoreOutcome> {
-  const bound = new Set(
-    (await tx.query<{ patient_id: string }>('SELECT patient_id FROM gateway_patients WHERE gateway_id = $1', [gatewayId])).rows.map((r) => r.patient_id),
-  );
-  const notBound: MeasurementRejection[] = [];
-  const accepted = measurements.filter((m) => {
-    if (bound.has(m.patientId)) return true;
-    notBound.push({ id: m.id, reasonCode: 'patient_not_bound', reason: rejectionText('patient_not_bound', `patient ${m.patientId} is not bound to gateway ${gatewayId}`) });
-    return false;
-  });
-  if (accepted.length === 0) return { stored: [], duplicates: [], notBound };
-
-  const inserted = await tx.query<{ measurement_id: string }>(
-    `INSERT INTO measurements (measurement_id, patient_id, gateway_id, type, device_id, device_model, time_source, flags, measured_at, received_at)
-     SELECT m.id, m.patient_id, $1, m.type, m.device_id, m.device_model, m.time_source, m.flags, m.measured_at, $2
-     FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::timestamptz[])
-          AS m(id, patient_id, type, device_id, device_model, time_source, flags, measured_at)
-     ON CONFLICT (measurement_id) DO NOTHING
-     RETURNING measurement_id`,
+  if (measurements.length === 0) return { stored: [], duplicates: [], notBound: [] };
+  const { rows: [ledger] } = await tx.query<{ bound: string[] | null; inserted: string[] | null }>(
+    `WITH bound AS (SELECT patient_id FROM gateway_patients WHERE gateway_id = $1),
+          inserted AS (
+            INSERT INTO measurements (measurement_id, patient_id, gateway_id, type, device_id, device_model, time_source, flags, measured_at, received_at)
+            SELECT m.id, m.patient_id, $1, m.type, m.device_id, m.device_model, m.time_source, m.flags, m.measured_at, $2
+            FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::timestamptz[])
+                 AS m(id, patient_id, type, device_id, device_model, time_source, flags, measured_at)
+            WHERE m.patient_id IN (SELECT patient_id FROM bound)
+            ON CONFLICT (measurement_id) DO NOTHING
+            RETURNING measurement_id)
+     SELECT (SELECT array_agg(patient_id) FROM bound) AS bound, (SELECT array_agg(measurement_id) FROM inserted) AS inserted`,
     [
       gatewayId,
       receivedAt,
-      accepted.map((m) => m.id),
-      accepted.map((m) => m.patientId),
-      accepted.map((m) => m.type),
-      accepted.map((m) => m.deviceId),
-      accepted.map((m) => m.deviceModel ?? null),
-      accepted.map((m) => m.timeSource),
-      accepted.map((m) => JSON.stringify(m.flags ?? {})),
-      accepted.map((m) => m.measuredAt),
+      measurements.map((m) => m.id),
+      measurements.map((m) => m.patientId),
+      measurements.map((m) => m.type),
+      measurements.map((m) => m.deviceId),
+      measurements.map((m) => m.deviceModel ?? null),
+      measurements.map((m) => m.timeSource),
+      measurements.map((m) => JSON.stringify(m.flags ?? {})),
+      measurements.map((m) => m.measuredAt),
     ],
   );
-  const newIds = new Set(inserted.rows.map((r) => r.measurement_id));
+  const bound = new Set(ledger?.bound ?? []);
+  const notBound: MeasurementRejection[] = [];
+  const accepted = measurements.filter((m) => {
+    if (bound.has(m.patientId)) return true;
+    notBound.push({ id: m.id, reasonCode: 'patient_not_bound', reason: rejectionText('patient_not_bound', `patient ${m.patientId} is not bound to gateway ${gatewayId}`), payload: m });
+    return false;
+  });
+  const newIds = new Set(ledger?.inserted ?? []);
   const stored = accepted.filter((m) => newIds.has(m.id));
   const duplicates = accepted.filter((m) => !newIds.has(m.id)).map((m) => m.id);
 

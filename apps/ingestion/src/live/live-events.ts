@@ -15,7 +15,11 @@ type EventRow = { patientId: string; kind: 'alert'; payload: Alert } | { patient
  */
 export async function appendLiveEvents(db: Queryable, alerts: readonly Alert[], observations: readonly NewObservationEvent[]): Promise<LiveEvent[]> {
   const byPatient = new Map<string, NewObservationEvent[]>();
-  for (const o of observations) byPatient.set(o.patientId, [...(byPatient.get(o.patientId) ?? []), o]);
+  for (const o of observations) {
+    const list = byPatient.get(o.patientId);
+    if (list) list.push(o);
+    else byPatient.set(o.patientId, [o]);
+  }
   const rows: EventRow[] = [
     ...[...byPatient].map(([patientId, payload]) => ({ patientId, kind: 'observations' as const, payload })),
     ...alerts.map((a) => ({ patientId: a.patientId, kind: 'alert' as const, payload: a })),
@@ -23,7 +27,7 @@ export async function appendLiveEvents(db: Queryable, alerts: readonly Alert[], 
   if (rows.length === 0) return [];
   const inserted = await db.query<{ id: string }>(
     `INSERT INTO live_events (patient_id, kind, payload)
-     SELECT patient_id, kind, payload FROM unnest($1::text[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS e(patient_id, kind, payload, n) ORDER BY n
+     SELECT patient_id, kind, payload FROM unnest($1::text[], $2::text[], $3::json[]) WITH ORDINALITY AS e(patient_id, kind, payload, n) ORDER BY n
      RETURNING id`,
     [rows.map((r) => r.patientId), rows.map((r) => r.kind), rows.map((r) => JSON.stringify(r.payload))],
   );
