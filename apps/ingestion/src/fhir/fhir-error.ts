@@ -5,10 +5,12 @@ import { describeError, DomainError } from '../http/errors';
 import { LOGGER } from '../http/tokens';
 import type { Logger } from '../logger';
 
-export type FhirErrorCode = 'invalid_cursor';
+export type FhirErrorCode = 'invalid_cursor' | 'questionnaire_not_found' | 'patient_not_found';
 
 const STATUS: Record<FhirErrorCode, number> = {
   invalid_cursor: HttpStatus.BAD_REQUEST,
+  questionnaire_not_found: HttpStatus.NOT_FOUND,
+  patient_not_found: HttpStatus.NOT_FOUND,
 };
 
 export class FhirError extends DomainError {

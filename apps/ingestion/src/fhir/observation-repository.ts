@@ -5,11 +5,11 @@ import type { Cursor } from './searchset';
 import { PANEL_COMPONENT_CODES } from './terminology';
 
 /** An instant as text to the microsecond, so a cursor names a row exactly (a JS Date keeps milliseconds). */
-const instantText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export const instantText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 /** The wire codes each stored row of which is one Observation of its own. */
 const SINGLE_OBSERVATION_CODES = OBSERVATION_CODES.filter((c) => !PANEL_COMPONENT_CODES.includes(c));
 /** `...:40.120000Z` -> `...:40.12Z`, `...:40.000000Z` -> `...:40Z`: the same instant, as people write it. */
-const trimFraction = (instant: string) => instant.replace(/\.?0+Z$/, 'Z');
+export const trimFraction = (instant: string) => instant.replace(/\.?0+Z$/, 'Z');
 
 /**
  * At most `limit` of a patient's measurements, newest first, from the cursor's row on (inclusive:

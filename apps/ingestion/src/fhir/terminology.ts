@@ -134,3 +134,74 @@ export const DEVICE_SPECIALIZATION: Record<MeasurementType, MdcCode> = {
   body_weight: MDC.specScale,
   spirometry: MDC.specPeakFlow,
 };
+
+// ---- care plans and questionnaires ------------------------------------------------------------
+
+/**
+ * The base of the canonical URLs of what the platform defines itself: its Questionnaires and its
+ * extensions. FHIR R4: a canonical URL "SHALL remain the same when the resource is stored on
+ * different servers", and an extension's url is the canonical URL of its definition, so it is a
+ * constant and never the address a caller happened to use (that is what Bundle links carry). It
+ * sits in the reserved `.example` domain because no one has published these yet: a region that
+ * publishes them replaces the base with its own, and the paths stay.
+ */
+export const CANONICAL_BASE = 'https://telemonitoring.example/fhir';
+
+/** `<base>/Questionnaire/<id>`, with `|<version>` when a version is named (a canonical reference). */
+export const questionnaireCanonical = (id: string, version?: string): string => `${CANONICAL_BASE}/Questionnaire/${id}${version === undefined ? '' : `|${version}`}`;
+
+export const EXTENSION = {
+  /** the platform's colour of an answer, of an answer option, or of a whole response (valueCoding, SYSTEM.triage) */
+  triage: `${CANONICAL_BASE}/StructureDefinition/triage`,
+  /** the sum of a response's item scores (valueDecimal) */
+  totalScore: `${CANONICAL_BASE}/StructureDefinition/total-score`,
+  /** a range of a total or of an integer answer with its name and colour: `range` (valueRange), `label` (valueString), `triage` (valueCoding) */
+  scoreBand: `${CANONICAL_BASE}/StructureDefinition/score-band`,
+  /** an answer pattern that made a response at least yellow or red (valueCoding: the definition's combination id, its Danish summary) */
+  triageCombination: `${CANONICAL_BASE}/StructureDefinition/triage-combination`,
+  /** the colour of each answer of a boolean item, which R4 lets carry no answerOption: `answer` (valueBoolean), `triage` (valueCoding) */
+  answerTriage: `${CANONICAL_BASE}/StructureDefinition/answer-triage`,
+  /** R4 core: an option's score (valueDecimal), on the Coding */
+  ordinalValue: 'http://hl7.org/fhir/StructureDefinition/ordinalValue',
+  /** R4 core: a string in another language: `lang` (valueCode), `content` (valueString) */
+  translation: 'http://hl7.org/fhir/StructureDefinition/translation',
+  /** R4 core: the display of a canonical reference (valueString) */
+  display: 'http://hl7.org/fhir/StructureDefinition/display',
+  /** R4 core: the range of an integer item (valueInteger) */
+  minValue: 'http://hl7.org/fhir/StructureDefinition/minValue',
+  maxValue: 'http://hl7.org/fhir/StructureDefinition/maxValue',
+} as const;
+
+/** The code systems and identifier systems of care plans and questionnaires (namespaces beside SYSTEM's, replaced the same way). */
+export const CARE_SYSTEM = {
+  /** green | yellow | red */
+  triage: 'urn:telemonitoring:triage',
+  questionnaireResponseId: 'urn:telemonitoring:questionnaire-response',
+  carePlanId: 'urn:telemonitoring:care-plan',
+  userId: 'urn:telemonitoring:user',
+} as const;
+
+/**
+ * The code system of one question's answers: `urn:telemonitoring:questionnaire:<id>:<linkId>`, its
+ * codes the option values. One per question, because a value means something only with its
+ * question ("usual" is "as usual" for cough and "clear or white" for the colour of the phlegm).
+ */
+export const answerSystem = (questionnaireId: string, linkId: string): string => `urn:telemonitoring:questionnaire:${questionnaireId}:${linkId}`;
+/** The code system of a questionnaire's answer combinations (TriageCombination ids). */
+export const combinationSystem = (questionnaireId: string): string => `urn:telemonitoring:questionnaire:${questionnaireId}:combination`;
+
+/** The triage colours as codes, displayed in Danish (the resources' language). */
+export const TRIAGE_DISPLAY = { green: 'Grøn', yellow: 'Gul', red: 'Rød' } as const;
+
+/**
+ * What a measurement activity of a care plan asks for, as CarePlan.activity.detail.code: the
+ * reading's code as the Observations carry it (MDC beside LOINC) and a Danish text. Spirometry has
+ * no panel code checked here (README: codes and what verified them), so it is text alone; its
+ * Observations carry the LOINC code of each value.
+ */
+export const MEASUREMENT_ACTIVITY: Record<MeasurementType, { mdc?: MdcCode; loinc?: LoincCode; text: string }> = {
+  blood_pressure: { mdc: MDC.bloodPressure, loinc: BP_PANEL, text: 'Blodtryk' },
+  pulse_oximetry: { mdc: MDC.spo2, loinc: { code: '59408-5', display: 'Oxygen saturation in Arterial blood by Pulse oximetry' }, text: 'Iltmætning og puls' },
+  body_weight: { mdc: MDC.bodyWeight, loinc: { code: '29463-7', display: 'Body weight' }, text: 'Vægt' },
+  spirometry: { text: 'Lungefunktion (spirometri: FEV1, FVC, PEF)' },
+};
