@@ -4,12 +4,13 @@ import { ApiError, createApi } from './api';
 import { AdminPage } from './admin';
 import { AlertsPage } from './alerts';
 import { BoardPage } from './board-page';
-import { Field } from './components';
+import { Field, LanguageSwitch } from './components';
 import { SessionContext, translator, useSession, type Session } from './context';
-import { isLanguage, LANGUAGES, type Language } from './i18n';
+import { isLanguage, type Language } from './i18n';
 import { connectLive, LAST_EVENT_KEY, type LiveEvent, type LiveStatus } from './live';
 import { LiveAlertsProvider, NewRedAnnouncements } from './live-alerts';
 import { PatientPage } from './patient-page';
+import { PatientApp } from './patient/patient-app';
 import { href, parseRoute, type Route } from './routes';
 
 const SESSION_KEY = 'tm.session';
@@ -32,22 +33,6 @@ function useHashRoute(): Route {
     return () => removeEventListener('hashchange', onChange);
   }, []);
   return route;
-}
-
-function LanguageSwitch({ language, onChange, label }: { language: Language; onChange: (l: Language) => void; label: string }) {
-  return (
-    <Field label={label}>
-      {(id) => (
-        <select id={id} value={language} onChange={(e) => isLanguage(e.target.value) && onChange(e.target.value)}>
-          {LANGUAGES.map((l) => (
-            <option key={l} value={l} lang={l}>
-              {l === 'da' ? 'Dansk' : 'English'}
-            </option>
-          ))}
-        </select>
-      )}
-    </Field>
-  );
 }
 
 function LoginPage({ language, onLogin, expired }: { language: Language; onLogin: (s: LoginResponse) => void; expired: boolean }) {
@@ -122,11 +107,13 @@ export function App() {
   const main = useRef<HTMLElement>(null);
   const t = useMemo(() => translator(language), [language]);
 
+  const isPatient = login?.user.role === 'patient';
   useEffect(() => {
     document.documentElement.lang = language;
-    document.title = translator(language)('app.title');
+    // The patient app names each of its pages itself.
+    if (!isPatient) document.title = translator(language)('app.title');
     localStorage.setItem(LANGUAGE_KEY, language);
-  }, [language]);
+  }, [language, isPatient]);
 
   const logout = useCallback((sessionExpired: boolean) => {
     sessionStorage.removeItem(SESSION_KEY);
@@ -137,11 +124,12 @@ export function App() {
     setLogin(null);
   }, []);
 
-  const token = login?.token ?? null;
+  // The live socket is for clinicians (it refuses a patient's token); the patient app polls instead.
+  const liveToken = login !== null && !isPatient ? login.token : null;
   useEffect(() => {
-    if (token === null) return;
-    return connectLive(token, (e) => listeners.current.forEach((l) => l(e)), setLiveStatus);
-  }, [token]);
+    if (liveToken === null) return;
+    return connectLive(liveToken, (e) => listeners.current.forEach((l) => l(e)), setLiveStatus);
+  }, [liveToken]);
 
   useEffect(() => {
     if (login === null) return;
@@ -186,7 +174,7 @@ export function App() {
     return (
       <>
         {skip}
-        <header className="app-header">
+        <header className="app-header login-header">
           <p className="app-title">{t('app.title')}</p>
           <LanguageSwitch language={language} onChange={setLanguage} label={t('app.language')} />
         </header>
@@ -207,6 +195,12 @@ export function App() {
   }
 
   const { user } = session;
+  if (user.role === 'patient')
+    return (
+      <SessionContext.Provider value={session}>
+        <PatientApp language={language} onLanguage={setLanguage} onLogout={() => logout(false)} />
+      </SessionContext.Provider>
+    );
   const current = (page: Route['page']): 'page' | undefined => (route.page === page ? 'page' : undefined);
   return (
     <SessionContext.Provider value={session}>

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { GreenReviewResponseSchema, type Alert, type PatientSummary } from '@tm/contracts';
 import { z } from 'zod';
+import { adherenceLevel, boardAdherenceText, overdueText } from './adherence-model';
+import { useAdherenceSummaries } from './adherence-summaries';
 import { acknowledgeAlert } from './alerts';
 import { alertText, alertValueText } from './alert-text';
 import { actionableAlerts, boardCounts, boardTriage, greenWithNewReadings, markSeen, monitoringState, sortBoard, triageAlert, type BoardTriage } from './board';
@@ -54,6 +56,7 @@ export function BoardPage() {
   const live = useLiveAlerts();
   const now = useNow();
   const [patients, reloadPatients, updatePatients] = useResource(() => api.get('/api/patients', PatientListSchema), [api]);
+  const adherence = useAdherenceSummaries();
   const [seen, setSeen] = useStoredState<Record<string, string>>(`tm.seen.${user.id}`, {}, (raw) => z.record(z.string(), z.string()).parse(raw));
   const [actionError, setActionError] = useState<string | null>(null);
   const [status, setStatus] = useState('');
@@ -203,6 +206,7 @@ export function BoardPage() {
                       <th scope="col">{t('board.measuredAt')}</th>
                       <th scope="col">{t('board.since')}</th>
                       <th scope="col">{t('board.lastMeasurement')}</th>
+                      <th scope="col">{t('board.adherence')}</th>
                       <th scope="col">{t('board.status')}</th>
                       {canAct && <th scope="col">{t('board.actions')}</th>}
                     </tr>
@@ -215,7 +219,8 @@ export function BoardPage() {
                       const others = pending.filter((a) => a !== reason && a.severity === p.triage).length;
                       const worstOpen = pending.find((a) => a.status === 'open');
                       const escalated = pending.some((a) => a.escalated);
-                      const state = monitoringState(p, now);
+                      const summary = adherence?.get(p.id);
+                      const state = monitoringState(p, now, summary?.overdue);
                       const value = reason !== undefined ? alertValueText(reason, language) : p.triageValue === null ? null : formatNumber(language, p.triageValue);
                       const secondsLeft = acks.secondsLeft(p.id);
                       const isSending = sending.has(p.id);
@@ -263,10 +268,18 @@ export function BoardPage() {
                           <td>
                             {p.lastMeasurementAt === null ? '–' : <time dateTime={p.lastMeasurementAt}>{timeAgo(language, p.lastMeasurementAt, now)}</time>}
                           </td>
+                          <td data-testid="adherence" className={summary !== undefined && adherenceLevel(summary.total) === 'low' ? 'adherence-low' : undefined}>
+                            {boardAdherenceText(summary, language)}
+                          </td>
                           <td>
                             {escalated && <strong className="flag flag-escalated">{t('board.escalated')}</strong>}{' '}
                             {state.kind === 'paused' && <span className="flag flag-paused">{t('board.paused', { date: formatDateTime(language, state.until) })}</span>}
                             {state.kind === 'stale' && <span className="flag flag-stale">{t('board.stale', { ago: duration(language, state.silentForMs) })}</span>}
+                            {state.kind === 'overdue' && (
+                              <span className="flag flag-stale" data-testid="overdue">
+                                {overdueText(state.overdue, language)}
+                              </span>
+                            )}
                             {state.kind === 'no-data' && <span className="flag flag-stale">{t('board.noData')}</span>}{' '}
                             {pending.length > 0 && worstOpen === undefined && <span className="flag">{t('alert.status.acknowledged')}</span>}{' '}
                             {canAct && state.kind === 'active' && newGreens.includes(p) && <span className="flag">{t('board.newReadings')}</span>}

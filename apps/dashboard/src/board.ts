@@ -1,4 +1,4 @@
-import type { Alert, AlertStatus, PatientSummary, Severity, Triage } from '@tm/contracts';
+import type { Alert, AlertStatus, OverdueActivity, PatientSummary, Severity, Triage } from '@tm/contracts';
 
 /**
  * A patient's colour on the board: the server's triage, except that a patient who has never sent
@@ -14,7 +14,7 @@ const BOARD_RANK: Record<BoardTriage, number> = { red: 0, yellow: 1, none: 2, gr
 const SEVERITY_RANK: Record<Severity, number> = { red: 0, yellow: 1 };
 const STATUS_RANK: Record<AlertStatus, number> = { open: 0, acknowledged: 1, resolved: 2 };
 
-/** Readings are expected at least daily; after this long without one the data has stopped coming. */
+/** Without a plan to go by, readings are expected at least daily; after this long without one the data has stopped coming. */
 export const STALE_AFTER_MS = 26 * 60 * 60 * 1000;
 
 /**
@@ -78,13 +78,20 @@ export function triageAlert(p: Pick<PatientSummary, 'id' | 'triage'>, alerts: re
 export type MonitoringState =
   | { kind: 'paused'; until: string }
   | { kind: 'stale'; silentForMs: number }
+  | { kind: 'overdue'; overdue: readonly OverdueActivity[] }
   | { kind: 'no-data' }
   | { kind: 'active' };
 
-/** Whether readings are expected and arriving: paused patients are not expected to send. */
-export function monitoringState(p: PatientSummary, now: Date): MonitoringState {
+/**
+ * Whether readings are expected and arriving: paused patients are not expected to send. With the
+ * plan's view (`overdue` from GET /api/patients/adherence) a patient is stale only when the plan
+ * expected a measurement that has not come: one on a twice-weekly plan is not stale on the days
+ * in between. Without it (not loaded yet, or an older server), readings are expected daily.
+ */
+export function monitoringState(p: PatientSummary, now: Date, overdue?: readonly OverdueActivity[]): MonitoringState {
   if (p.pausedUntil !== null && Date.parse(p.pausedUntil) > now.getTime()) return { kind: 'paused', until: p.pausedUntil };
   if (p.lastMeasurementAt === null) return { kind: 'no-data' };
+  if (overdue !== undefined) return overdue.length > 0 ? { kind: 'overdue', overdue } : { kind: 'active' };
   const silentForMs = now.getTime() - Date.parse(p.lastMeasurementAt);
   return silentForMs > STALE_AFTER_MS ? { kind: 'stale', silentForMs } : { kind: 'active' };
 }

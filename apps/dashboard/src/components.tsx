@@ -3,6 +3,7 @@ import type { Severity } from '@tm/contracts';
 import { ApiError, isNotFound } from './api';
 import type { BoardTriage } from './board';
 import { useSession, type Resource } from './context';
+import { LANGUAGES, isLanguage, type Language } from './i18n';
 
 const SHAPES: Record<BoardTriage, string> = { red: '▲', yellow: '◆', green: '●', none: '○' };
 
@@ -54,5 +55,22 @@ export function Field({ label, children }: { label: string; children: (id: strin
       <label htmlFor={id}>{label}</label>
       {children(id)}
     </div>
+  );
+}
+
+/** The language choice in the header, each language named in itself. */
+export function LanguageSwitch({ language, onChange, label }: { language: Language; onChange: (l: Language) => void; label: string }) {
+  return (
+    <Field label={label}>
+      {(id) => (
+        <select id={id} value={language} onChange={(e) => isLanguage(e.target.value) && onChange(e.target.value)}>
+          {LANGUAGES.map((l) => (
+            <option key={l} value={l} lang={l}>
+              {l === 'da' ? 'Dansk' : 'English'}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }

@@ -2,14 +2,19 @@ import { useEffect, useState } from 'react';
 import { CODE_DEFINITIONS, isObservationCode, ObservationRowSchema, TrendBucketSchema, type Alert, type Programme, type ThresholdRule } from '@tm/contracts';
 import { z } from 'zod';
 import { isNotFound, query, type Api } from './api';
+import { AdherenceView } from './adherence';
+import { overdueText } from './adherence-model';
+import { useAdherenceSummaries } from './adherence-summaries';
 import { AlertList } from './alerts';
 import { alertText } from './alert-text';
 import { boardTriage, monitoringState, patientAlertOrder, triageAlert, upsertAlert } from './board';
 import { defaultResolution, RANGES, rangeStart, type RangeKey, type Resolution } from './chart';
+import { CarePlanEditor } from './care-plan';
 import { Field, Loaded, TriageBadge } from './components';
 import { useLiveEvents, useNow, useResource, useSession } from './context';
 import { formatDateTime, formatNumber } from './i18n';
 import { useLiveAlerts } from './live-alerts';
+import { QuestionnaireAnswers } from './questionnaire-answers';
 import { AlertListSchema, PatientListSchema } from './schemas';
 import { href } from './routes';
 import { duration, timeAgo } from './time';
@@ -194,6 +199,8 @@ export function PatientPage({ patientId }: { patientId: string }) {
   const now = useNow();
   const [patients, reload] = useResource(() => api.get('/api/patients', PatientListSchema), [api]);
   const [rules, setRules] = useState<ThresholdRule[]>([]);
+  const [planChanges, setPlanChanges] = useState(0);
+  const adherence = useAdherenceSummaries();
   const { rememberPatients } = live;
   useEffect(() => {
     if (patients.status === 'ok') rememberPatients(patients.data);
@@ -213,7 +220,7 @@ export function PatientPage({ patientId }: { patientId: string }) {
                 <p role="alert">{t('patient.unknown')}</p>
               </>
             );
-          const state = monitoringState(patient, now);
+          const state = monitoringState(patient, now, adherence?.get(patient.id)?.overdue);
           const reason = triageAlert(patient, live.alerts.status === 'ok' ? live.alerts.data : [], live.reraised);
           const reasonText = reason !== undefined ? alertText(reason, language) : (patient.triageReason ?? '');
           return (
@@ -226,15 +233,28 @@ export function PatientPage({ patientId }: { patientId: string }) {
                 {patient.lastMeasurementAt !== null && ` · ${t('board.lastMeasurement')}: ${timeAgo(language, patient.lastMeasurementAt, now)}`}
                 {state.kind === 'paused' && <span className="flag flag-paused">{t('board.paused', { date: formatDateTime(language, state.until) })}</span>}
                 {state.kind === 'stale' && <span className="flag flag-stale">{t('board.stale', { ago: duration(language, state.silentForMs) })}</span>}
+                {state.kind === 'overdue' && <span className="flag flag-stale">{overdueText(state.overdue, language)}</span>}
                 {state.kind === 'no-data' && <span className="flag flag-stale">{t('board.noData')}</span>}
               </p>
               <section aria-labelledby="alerts-heading">
                 <h2 id="alerts-heading">{t('patient.alerts')}</h2>
                 <PatientAlerts patientId={patient.id} />
               </section>
+              <section aria-labelledby="questionnaires-heading">
+                <h2 id="questionnaires-heading">{t('patient.questionnaires')}</h2>
+                <QuestionnaireAnswers patientId={patient.id} />
+              </section>
               <section aria-labelledby="trends-heading">
                 <h2 id="trends-heading">{t('patient.trends')}</h2>
                 <Trends patientId={patient.id} programme={patient.programme} rules={rules} />
+              </section>
+              <section aria-labelledby="adherence-heading">
+                <h2 id="adherence-heading">{t('patient.adherence')}</h2>
+                <AdherenceView patientId={patient.id} planChanges={planChanges} />
+              </section>
+              <section aria-labelledby="plan-heading">
+                <h2 id="plan-heading">{t('patient.plan')}</h2>
+                <CarePlanEditor patientId={patient.id} onSaved={() => setPlanChanges((n) => n + 1)} />
               </section>
               <section aria-labelledby="devices-heading">
                 <h2 id="devices-heading">{t('patient.devices')}</h2>

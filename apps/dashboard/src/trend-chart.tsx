@@ -12,9 +12,16 @@ export interface SeriesPoint {
   count: number;
 }
 
-const WIDTH = 640;
-const HEIGHT = 220;
-const MARGIN = { top: 10, right: 12, bottom: 28, left: 48 };
+/**
+ * The clinicians' compact chart draws in a fixed 640-wide box scaled to its column; the patient's
+ * large one is drawn at its real width in pixels (`width`), so its 16 px labels stay 16 px on a
+ * phone and on a tablet.
+ */
+const LAYOUTS = {
+  compact: { height: 220, margin: { top: 10, right: 12, bottom: 28, left: 48 }, point: 3.5, xTicks: 4 },
+  large: { height: 260, margin: { top: 14, right: 18, bottom: 36, left: 58 }, point: 5, xTicks: 3 },
+} as const;
+const COMPACT_WIDTH = 640;
 
 interface Props {
   code: string;
@@ -24,14 +31,26 @@ interface Props {
   to: Date;
   rules: readonly ThresholdRule[];
   bucketed: boolean;
+  /** the heading, when not the clinical name of the measure */
+  title?: string;
+  /** the unit as written for the reader, when not the clinical one */
+  unitLabel?: string;
+  variant?: keyof typeof LAYOUTS;
+  /** the large variant's width in pixels (its container's) */
+  width?: number;
 }
 
 /** A small SVG trend with the patient's limits as bands, and the same data as a table. */
-export function TrendChart({ code, unit, points, from, to, rules, bucketed }: Props) {
+export function TrendChart({ code, unit, points, from, to, rules, bucketed, title, unitLabel: unitShown, variant = 'compact', width }: Props) {
   const { t, language } = useSession();
-  const name = measureName(language, code);
+  const name = title ?? measureName(language, code);
   const headingId = `trend-${code}`;
-  const unitLabel = unitText(unit);
+  const unitLabel = unitShown ?? unitText(unit);
+  const layout = LAYOUTS[variant];
+  const MARGIN = layout.margin;
+  const HEIGHT = layout.height;
+  const WIDTH = variant === 'large' ? Math.max(280, Math.round(width ?? 360)) : COMPACT_WIDTH;
+  const lastTick = layout.xTicks - 1;
   const fmt = (v: number): string => formatNumber(language, v);
   const spanDays = (to.getTime() - from.getTime()) / 86_400_000;
   const tickLabel = (d: Date): string => (spanDays > 2 ? formatDate(language, d.toISOString()) : formatTime(language, d.toISOString()));
@@ -44,7 +63,7 @@ export function TrendChart({ code, unit, points, from, to, rules, bucketed }: Pr
   const y = linearScale(domain, [HEIGHT - MARGIN.bottom, MARGIN.top]);
   const bands = thresholdBands(rules, code, domain);
   const yTicks = niceTicks(domain[0], domain[1], 5);
-  const xTicks = [0, 1, 2, 3].map((i) => new Date(from.getTime() + ((to.getTime() - from.getTime()) * i) / 3));
+  const xTicks = Array.from({ length: layout.xTicks }, (_, i) => new Date(from.getTime() + ((to.getTime() - from.getTime()) * i) / lastTick));
   const sorted = [...points].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const line = sorted.map((p) => `${x(Date.parse(p.at)).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
   const values = points.map((p) => p.value);
@@ -64,13 +83,14 @@ export function TrendChart({ code, unit, points, from, to, rules, bucketed }: Pr
   return (
     <section className="trend" aria-labelledby={headingId} data-testid={`trend-${code}`}>
       <h3 id={headingId}>
-        {name} ({unitLabel})
+        {name}
+        {unitLabel === '' ? '' : ` (${unitLabel})`}
       </h3>
       {points.length === 0 ? (
         <p>{t('trend.noData')}</p>
       ) : (
         <>
-          <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={summary} className="chart">
+          <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={summary} className={variant === 'large' ? 'chart chart-large' : 'chart'}>
             {bands.map((b) => (
               <rect
                 key={`${b.severity}-${b.from}`}
@@ -90,7 +110,7 @@ export function TrendChart({ code, unit, points, from, to, rules, bucketed }: Pr
               </g>
             ))}
             {xTicks.map((d, i) => (
-              <text key={`x${i}`} className="tick" x={x(d.getTime())} y={HEIGHT - 8} textAnchor={i === 0 ? 'start' : i === 3 ? 'end' : 'middle'}>
+              <text key={`x${i}`} className="tick" x={x(d.getTime())} y={HEIGHT - 8} textAnchor={i === 0 ? 'start' : i === lastTick ? 'end' : 'middle'}>
                 {tickLabel(d)}
               </text>
             ))}
@@ -100,7 +120,7 @@ export function TrendChart({ code, unit, points, from, to, rules, bucketed }: Pr
               ))}
             <polyline className="series" points={line} />
             {sorted.map((p) => (
-              <circle key={`p${p.at}`} className="point" cx={x(Date.parse(p.at))} cy={y(p.value)} r={bucketed ? 2.5 : 3.5} />
+              <circle key={`p${p.at}`} className="point" cx={x(Date.parse(p.at))} cy={y(p.value)} r={bucketed ? 2.5 : layout.point} />
             ))}
           </svg>
           {bands.length > 0 && <p className="muted legend">{t('trend.legend')}</p>}
