@@ -236,6 +236,11 @@ export function BoardPage() {
                               <span className="patient-id">{p.id}</span> <span className="patient-name">{p.displayName}</span>
                             </a>
                             <span className="muted"> · {p.programme}</span>
+                            {p.personalLimits && (
+                              <span className="flag flag-personal" data-testid="personal-limits">
+                                {t('board.personalLimits', { who: p.personalLimits.setBy ?? '–', date: formatDateTime(language, p.personalLimits.setAt) })}
+                              </span>
+                            )}
                           </th>
                           <td>
                             <TriageBadge triage={triage} />
