@@ -87,6 +87,13 @@ async function publish(platform: TestPlatform, readings: Measurement[]): Promise
   expect(receipt.rejected).toEqual([]);
 }
 
+/** Midnight of the day `ms` falls on in Europe/Copenhagen, as epoch milliseconds. */
+function startOfCopenhagenDay(ms: number): number {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Copenhagen', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms));
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return ms - (ms % 1000) - ((part('hour') * 60 + part('minute')) * 60 + part('second')) * 1000;
+}
+
 function spirometry(measuredAt: Date): Measurement {
   return {
     id: `e2e-spiro-pt-001-${measuredAt.getTime()}`,
@@ -128,8 +135,13 @@ describe('the patient app in Chromium', () => {
     ensureDashboardBuilt();
     platform = await startTestPlatform();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    // measured a little while ago, but always today in Copenhagen (the plan's day), also just after midnight
     const now = Date.now();
-    await publish(platform, [oximetry({ patientId: 'pt-001', measuredAt: new Date(now - 20 * 60_000).toISOString() }, 95), spirometry(new Date(now - 15 * 60_000))]);
+    const today = startOfCopenhagenDay(now);
+    await publish(platform, [
+      oximetry({ patientId: 'pt-001', measuredAt: new Date(Math.max(now - 20 * 60_000, today + 1_000)).toISOString() }, 95),
+      spirometry(new Date(Math.max(now - 15 * 60_000, today + 2_000))),
+    ]);
   }, 180_000);
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
