@@ -103,7 +103,7 @@ describe('FHIR R4 export: GET /fhir/Observation', () => {
     const [panel, pulse, status] = ofMeasurement(observations, 'fhir-bp-1');
     expect(codesOf(panel, 'http://loinc.org')).toEqual(['85354-9']);
     expect(panel?.component?.map((c) => c.valueQuantity?.value)).toEqual([142, 91, 108]);
-    expect(panel?.effectiveDateTime).toBe(cuff.measuredAt);
+    expect(Date.parse(panel?.effectiveDateTime ?? '')).toBe(Date.parse(cuff.measuredAt));
     expect(codesOf(pulse, 'urn:iso:std:iso:11073:10101')).toEqual(['149546']);
     expect(status?.component?.map((c) => c.code.coding?.[0]?.code)).toEqual(['8410608.2']);
     const [saturation, , oximeterStatus] = ofMeasurement(observations, 'fhir-ox-1');
