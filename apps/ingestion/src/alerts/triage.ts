@@ -48,13 +48,15 @@ export async function triageStored(tx: Queryable, stored: readonly Measurement[]
     for (const c of m.components) points.push({ measurementId: m.id, code: c.code, value: c.value, unit: c.unit, measuredAt: new Date(m.measuredAt), flags: m.flags, type: m.type });
     pointsByPatient.set(m.patientId, points);
   }
-  const ranges = [...pointsByPatient].flatMap(([patientId, points]) => historyRangesFor(rulesFor(patients.get(patientId)!, now), points).map((r) => ({ patientId, ...r })));
+  // the rules in force, derived once per patient and batch (plan and overrides applied)
+  const rulesOf = new Map([...pointsByPatient.keys()].map((patientId) => [patientId, rulesFor(patients.get(patientId)!, now)]));
+  const ranges = [...pointsByPatient].flatMap(([patientId, points]) => historyRangesFor(rulesOf.get(patientId)!, points).map((r) => ({ patientId, ...r })));
   const history = await historyWindows(tx, ranges);
 
   const findings = new Map<string, Finding[]>();
   for (const [patientId, points] of pointsByPatient) {
     const patient = patients.get(patientId)!;
-    const rules = rulesFor(patient, now);
+    const rules = rulesOf.get(patientId)!;
     const types = new Set(stored.filter((m) => m.patientId === patientId).map((m) => m.type));
     // Data of a type arriving can only end that type's missing-data alarm; the others are the timer's.
     const missing = rules.filter((r) => r.kind !== 'missing' || types.has(r.type));
