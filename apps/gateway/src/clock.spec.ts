@@ -1,4 +1,5 @@
-import { deviceClockOffsetMs, formatInstant, localToInstant, resolveMeasuredAt } from './clock';
+import { formatInstant, wallClockToInstant } from '@tm/contracts';
+import { deviceClockOffsetMs, resolveMeasuredAt } from './clock';
 
 const CPH = 'Europe/Copenhagen';
 const received = new Date('2026-11-23T08:00:00Z');
@@ -13,11 +14,11 @@ describe('local device time in the gateway time zone', () => {
     ['New York in winter (-05:00)', '2026-01-15T09:00:00', 'America/New_York', '2026-01-15T14:00:00.000Z'],
     ['Kolkata (+05:30)', '2026-01-15T09:00:00', 'Asia/Kolkata', '2026-01-15T03:30:00.000Z'],
   ])('%s', (_name, local, tz, utc) => {
-    expect(new Date(localToInstant(local, tz)!).toISOString()).toBe(utc);
+    expect(new Date(wallClockToInstant(local, tz)!).toISOString()).toBe(utc);
   });
 
   it.each([['2026-02-30T10:00:00'], ['2026-11-23T24:00:00'], ['2026-11-23 07:59:40'], ['']])('refuses %j as a time', (local) => {
-    expect(localToInstant(local, CPH)).toBeNull();
+    expect(wallClockToInstant(local, CPH)).toBeNull();
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import type { TimeSource } from '@tm/contracts';
+import { formatInstant, wallClockToInstant, type TimeSource } from '@tm/contracts';
 
 /** Readings stamped before this are from a device whose clock was never set (or reset by a battery change). */
 export const EARLIEST_PLAUSIBLE = Date.UTC(2020, 0, 1);
@@ -7,76 +7,8 @@ export const MAX_FUTURE_MS = 10 * 60_000;
 /** Drift below this is left alone: it is within what a person could notice on the device display. */
 export const DEFAULT_CORRECTION_TOLERANCE_MS = 60_000;
 
-const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The wall-clock fields of an instant in a time zone, as if they were UTC. */
-function wallClockAsUtc(instantMs: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatterFor(timeZone).formatToParts(new Date(instantMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
-}
-
-/** Offset of the zone from UTC at an instant, in ms (Copenhagen in winter: +3 600 000). */
-export function zoneOffsetMs(instantMs: number, timeZone: string): number {
-  const whole = Math.floor(instantMs / 1000) * 1000;
-  return wallClockAsUtc(whole, timeZone) - whole;
-}
-
-/** Parses the device's local "YYYY-MM-DDTHH:mm:ss"; null when it is not a real calendar time. */
-function parseLocal(local: string): number | null {
-  const m = LOCAL_TIME.exec(local);
-  if (!m) return null;
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
-  return ms;
-}
-
-/**
- * A local wall-clock time in an IANA zone -> instant. Across DST: a time that occurs twice
- * (autumn) is the first occurrence; a time that does not exist (spring) is moved forward by the
- * gap, as a clock that was not yet turned forward would show it (Temporal's "compatible").
- */
-export function localToInstant(local: string, timeZone: string): number | null {
-  const wall = parseLocal(local);
-  if (wall === null) return null;
-  const day = 86_400_000;
-  const before = zoneOffsetMs(wall - day, timeZone);
-  const after = zoneOffsetMs(wall + day, timeZone);
-  const candidates = [...new Set([wall - before, wall - after])].filter((c) => wallClockAsUtc(c, timeZone) === wall);
-  if (candidates.length > 0) return Math.min(...candidates);
-  return wall - before;
-}
-
-/** An instant as ISO 8601 with the zone's offset at that instant, e.g. 2026-11-23T07:59:40+01:00. */
-export function formatInstant(instantMs: number, timeZone: string): string {
-  const whole = Math.floor(instantMs / 1000) * 1000;
-  const offsetMin = Math.round(zoneOffsetMs(whole, timeZone) / 60_000);
-  const local = new Date(whole + offsetMin * 60_000).toISOString().slice(0, 19);
-  const sign = offsetMin < 0 ? '-' : '+';
-  const abs = Math.abs(offsetMin);
-  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}
+/** A device's local "YYYY-MM-DDTHH:mm:ss" in the zone as epoch ms; null when it is not a real calendar time. */
+const localToMs = (local: string, timeZone: string): number | null => wallClockToInstant(local, timeZone)?.getTime() ?? null;
 
 /**
  * How far the device clock is ahead of the gateway (negative: behind), from the device's
@@ -84,7 +16,7 @@ export function formatInstant(instantMs: number, timeZone: string): string {
  */
 export function deviceClockOffsetMs(deviceNow: string | null | undefined, gatewayNow: Date, timeZone: string): number | null {
   if (!deviceNow) return null;
-  const instant = localToInstant(deviceNow, timeZone);
+  const instant = localToMs(deviceNow, timeZone);
   return instant === null ? null : instant - gatewayNow.getTime();
 }
 
@@ -143,7 +75,7 @@ export function resolveMeasuredAt(input: ClockInput): ResolvedTime {
   const gateway = (timeUncertain: boolean): ResolvedTime => ({ measuredAt: formatInstant(now, timeZone), timeSource: 'gateway', timeUncertain });
   const unsetClock = input.deviceClockNotSet === true;
   if (input.deviceTime === null) return gateway(unsetClock);
-  const stamped = input.deviceTimeIsUtc ? parseLocal(input.deviceTime) : localToInstant(input.deviceTime, timeZone);
+  const stamped = localToMs(input.deviceTime, input.deviceTimeIsUtc ? 'UTC' : timeZone);
   if (stamped === null) return gateway(true);
   const offset = input.previousTimeline ? 0 : (input.clockOffsetMs ?? 0);
   const corrected = Math.abs(offset) >= (input.correctionToleranceMs ?? DEFAULT_CORRECTION_TOLERANCE_MS);

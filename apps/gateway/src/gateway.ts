@@ -1,6 +1,6 @@
-import { GatewayStatus } from '@tm/contracts';
+import { formatInstant, GatewayStatus } from '@tm/contracts';
 import { BleError, DeviceDriver, DeviceSessionResult, Noble, Peripheral, scan } from '@tm/ble';
-import { deviceClockOffsetMs, formatInstant } from './clock';
+import { deviceClockOffsetMs } from './clock';
 import type { DeviceBinding, GatewayConfig } from './config';
 import type { Logger } from './log';
 import { toMeasurements } from './measurement';

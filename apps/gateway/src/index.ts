@@ -2,7 +2,7 @@ export { GatewayConfigSchema, GatewayConfigError, parseGatewayConfig, loadGatewa
 export type { GatewayConfig, GatewayConfigInput, DeviceBinding, DeviceProfileName } from './config';
 export { measurementId } from './ids';
 export type { ReadingIdentity } from './ids';
-export { resolveMeasuredAt, localToInstant, formatInstant, deviceClockOffsetMs } from './clock';
+export { resolveMeasuredAt, deviceClockOffsetMs } from './clock';
 export type { ResolvedTime, ClockInput } from './clock';
 export { Outbox } from './outbox';
 export type { OutboxOptions, AddOutcome } from './outbox';

@@ -1,6 +1,6 @@
-import { Measurement, MeasurementSchema, describeIssues } from '@tm/contracts';
+import { Measurement, MeasurementSchema, describeIssues, formatInstant } from '@tm/contracts';
 import type { DeviceReading } from '@tm/ble';
-import { formatInstant, resolveMeasuredAt, type ResolvedTime } from './clock';
+import { resolveMeasuredAt, type ResolvedTime } from './clock';
 import type { DeviceBinding } from './config';
 import { measurementId } from './ids';
 

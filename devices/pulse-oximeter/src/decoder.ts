@@ -1,5 +1,5 @@
 import type { Component, DecodedReading, Flags } from '@tm/contracts';
-import { LOINC } from '@tm/contracts';
+import { LOINC, POOR_SIGNAL_FLAGS } from '@tm/contracts';
 import { ByteReader, type MderValue } from '@tm/ieee11073';
 
 export const SPOT_CHECK_FLAG = { timestamp: 0x01, measurementStatus: 0x02, deviceAndSensorStatus: 0x04, pulseAmplitudeIndex: 0x08, deviceClockNotSet: 0x10 } as const;
@@ -40,26 +40,8 @@ export const DEVICE_AND_SENSOR_STATUS_BITS: ReadonlyArray<readonly [number, stri
   [15, 'sensorDisconnected'],
 ];
 
-/** Any of these makes the reading one a nurse should not act on. */
-const POOR_SIGNAL = new Set([
-  'measurementUnavailable',
-  'questionableMeasurement',
-  'invalidMeasurement',
-  'measurementOngoing',
-  'equipmentMalfunction',
-  'signalProcessingIrregularity',
-  'inadequateSignal',
-  'poorSignal',
-  'lowPerfusion',
-  'erraticSignal',
-  'nonpulsatileSignal',
-  'questionablePulse',
-  'sensorInterference',
-  'sensorUnconnectedToUser',
-  'sensorDisplaced',
-  'sensorMalfunctioning',
-  'sensorDisconnected',
-]);
+/** Any of these makes the reading one a nurse should not act on (the signal is bad or unfinished). */
+const POOR_SIGNAL: ReadonlySet<string> = new Set(POOR_SIGNAL_FLAGS);
 
 /** Only the bits that are set become flags (an absent status flag means "not set"). */
 function setBits(flags: Flags, bits: number, table: ReadonlyArray<readonly [number, string]>): void {

@@ -82,7 +82,7 @@ export function readGhsTimestamp(r: ByteReader): GhsTimestamp {
 
 /**
  * GHS Measurement Status (uint16), bit -> flag name, spelled as the PLX status names where the
- * meaning is the same, so READING_QUALITY_FLAGS in @tm/contracts covers both. Bits as in IEEE
+ * meaning is the same, so UNTRUSTED_READING_FLAGS in @tm/contracts covers both. Bits as in IEEE
  * 11073-10206 ACOM MeasurementStatus; see README "What is unverified".
  */
 export const MEASUREMENT_STATUS_BITS: ReadonlyArray<readonly [number, string]> = [

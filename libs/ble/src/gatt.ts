@@ -1,3 +1,4 @@
+import { localDateTime as wallClockText } from '@tm/contracts';
 import {
   decodeCurrentTime,
   decodeDateTime,
@@ -27,19 +28,8 @@ export const GATT = {
 } as const;
 
 /** Wall-clock time in the zone (default: the gateway's own), as BLE devices keep it: 'YYYY-MM-DDTHH:mm:ss'. */
-export function localDateTime(instant: Date, timeZone?: string): LocalDateTime {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(instant);
-  const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '00';
-  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}`;
+export function localDateTime(instant: Date, timeZone: string = Intl.DateTimeFormat().resolvedOptions().timeZone): LocalDateTime {
+  return wallClockText(instant, timeZone);
 }
 
 /** Rejects with a BleTimeoutError naming the step when `promise` has not settled within `ms`. */

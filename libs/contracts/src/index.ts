@@ -1,4 +1,6 @@
 export * from './codes';
+export * from './wall-clock';
+export * from './flags';
 export * from './measurement';
 export * from './batch';
 export * from './topics';

@@ -1,26 +1,11 @@
 import { CarePlanBodySchema, CarePlanSchema, type CarePlan, type MissingRuleSchema } from '@tm/contracts';
 import type { z } from 'zod';
-import {
-  addDays,
-  adherenceOf,
-  dueOn,
-  expectedOn,
-  isoWeekOf,
-  localDate,
-  missingDeadline,
-  overdueActivities,
-  planDayOf,
-  planMissingData,
-  PROGRAMME_PLANS,
-  rulesForPlan,
-  startOfLocalDay,
-  TELEHJERTE_DEFAULT_PLAN,
-  TELEKOL_DEFAULT_PLAN,
-  todayOf,
-  weekDueOffsets,
-  type PlanInForce,
-  type Received,
-} from './care-plan';
+import { adherenceOf, todayOf, type Received } from './adherence';
+import { addDays, isoWeekOf, planDayOf, startOfLocalDay } from './plan-calendar';
+import { PROGRAMME_PLANS, TELEHJERTE_DEFAULT_PLAN, TELEKOL_DEFAULT_PLAN, type PlanInForce } from './plan-in-force';
+import { missingDeadline, overdueActivities, planMissingData } from './plan-missing-data';
+import { rulesForPlan } from './plan-rules';
+import { dueOn, expectedOn, weekDueOffsets } from './plan-schedule';
 import { rulesInForce } from './defaults';
 
 const TZ = 'Europe/Copenhagen';
@@ -35,24 +20,7 @@ const twiceWeekly: CarePlan = { activities: [{ activity: 'pulse_oximetry', times
 const plan = (p: CarePlan): PlanInForce => ({ plan: p, startedAt: START });
 
 describe('calendar days in Copenhagen', () => {
-  it.each([
-    ['2026-03-01T23:30:00Z', '2026-03-02'], // 00:30 CET
-    ['2026-03-02T22:59:59Z', '2026-03-02'],
-    ['2026-06-30T22:30:00Z', '2026-07-01'], // 00:30 CEST
-  ])('%s is local date %s', (instant, date) => {
-    expect(localDate(new Date(instant), TZ)).toBe(date);
-  });
-
-  it.each([
-    ['2026-03-02', '2026-03-01T23:00:00.000Z'],
-    ['2026-03-29', '2026-03-28T23:00:00.000Z'], // the night the clocks go forward (at 02:00)
-    ['2026-03-30', '2026-03-29T22:00:00.000Z'],
-    ['2026-10-25', '2026-10-24T22:00:00.000Z'], // the night the clocks go back
-    ['2026-10-26', '2026-10-25T23:00:00.000Z'],
-  ])('%s begins at %s', (date, instant) => {
-    expect(startOfLocalDay(date, TZ).toISOString()).toBe(instant);
-  });
-
+  // localDate and startOfLocalDay (the wall clock, @tm/contracts) are tested in libs/contracts/src/wall-clock.spec.ts.
   it('counts plan days from the local day the plan started', () => {
     expect(planDayOf(START, at(0, 0.5), TZ)).toBe(0);
     expect(planDayOf(START, at(13, 23.5), TZ)).toBe(13);

@@ -22,7 +22,7 @@ export interface ObservationPoint {
   measuredAt: Date;
   /**
    * The measurement's flags as the device reported them (every component of a measurement carries
-   * the same). Quality flags (READING_QUALITY_FLAGS in @tm/contracts) make the reading ask for a
+   * the same). Quality flags (UNTRUSTED_READING_FLAGS in @tm/contracts) make the reading ask for a
    * repeat instead of raising red, and keep it out of other readings' baselines and change windows;
    * flag rules (irregular pulse) read them too. Pass them for history points as well.
    */
@@ -489,27 +489,34 @@ export function missingData<R extends ThresholdRule>(
   for (const threshold of rules) {
     const rule: ThresholdRule = threshold;
     if (rule.kind !== 'missing') continue;
-    const v = missingVerdict(rule, lastSeenByType[rule.type], now, monitoredSince ?? undefined);
-    findings.push({
-      rule: rule.rule,
-      kind: rule.kind,
-      code: null,
-      measurementId: null,
-      observedAt: null,
-      measuredAt: lastSeenByType[rule.type] ?? null,
-      severity: v.severity,
-      value: v.value,
-      unit: v.value === null ? null : 'h',
-      message: alertMessage(v.key, v.params, locale),
-      messageKey: v.key,
-      messageParams: v.params,
-      threshold,
-    });
+    findings.push(missingFinding(threshold, lastSeenByType[rule.type], missingVerdict(rule, lastSeenByType[rule.type], now, monitoredSince ?? undefined), locale));
   }
   return findings;
 }
 
-function missingVerdict(rule: MissingRule, lastSeen: Date | undefined, now: Date, since: Date | undefined): Pick<Verdict, 'severity' | 'value' | 'key' | 'params'> {
+/** What a missing-data rule found: how long without data (`value`, hours; null when the rule does not apply), as a finding. */
+export type MissingVerdict = Pick<Verdict, 'severity' | 'value' | 'key' | 'params'>;
+
+/** The finding of a missing-data rule from its verdict (missingData, planMissingData). */
+export function missingFinding<R extends ThresholdRule>(threshold: R, lastSeen: Date | undefined, v: MissingVerdict, locale: Locale): Finding<R> {
+  return {
+    rule: threshold.rule,
+    kind: threshold.kind,
+    code: null,
+    measurementId: null,
+    observedAt: null,
+    measuredAt: lastSeen ?? null,
+    severity: v.severity,
+    value: v.value,
+    unit: v.value === null ? null : 'h',
+    message: alertMessage(v.key, v.params, locale),
+    messageKey: v.key,
+    messageParams: v.params,
+    threshold,
+  };
+}
+
+function missingVerdict(rule: MissingRule, lastSeen: Date | undefined, now: Date, since: Date | undefined): MissingVerdict {
   const resumed = since !== undefined && (lastSeen === undefined || since.getTime() > lastSeen.getTime());
   const reference = resumed ? since : lastSeen;
   const params: MessageParams = { type: rule.type, expectedHours: rule.afterHours };

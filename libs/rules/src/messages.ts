@@ -1,5 +1,6 @@
 import { LOINC, questionnaireDefinition, type QuestionnaireDefinition } from '@tm/contracts';
-import { codeName, everyText, flagName, formatNumber, hoursText, spanText, typeName, withUnit, type Locale } from './wording';
+import { everyText, formatNumber, hoursText, spanText, withUnit } from './formatting';
+import { codeName, flagName, typeName, type Locale } from './wording';
 
 /**
  * What a nurse reads of an alert, as a key plus parameters (ARCHITECTURE.md §8): evaluation

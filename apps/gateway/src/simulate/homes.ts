@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { createVirtualNoble, localDateTime, type SimulatedHealthDevice } from '@tm/ble';
+import { createVirtualNoble, type SimulatedHealthDevice } from '@tm/ble';
+import { dayNumber, localDate, localDateTime } from '@tm/contracts';
 import { simulatedBloodPressureMonitor, type BloodPressureRecord } from '@tm/device-blood-pressure';
 import { simulatedPulseOximeter, type SpotCheckRecord } from '@tm/device-pulse-oximeter';
 import { simulatedSpirometer, type SpirometryRecord } from '@tm/device-spirometer';
@@ -85,7 +86,6 @@ interface SimulatedDevice {
 }
 
 const hex = (n: number): string => n.toString(16).padStart(2, '0');
-const dayNumber = (localDate: string): number => Math.floor(Date.parse(`${localDate}T00:00:00Z`) / DAY);
 
 function buildDevice(home: DemoHome, profile: Profile, k: number, stored: Array<{ day: number; timestamp: string }>, clock: string, now: () => Date): SimulatedDevice {
   const address = `02:7e:00:00:${hex(home.n)}:${hex(k)}`;
@@ -114,9 +114,9 @@ export async function runSimulatedHomes(options: SimulatedHomesOptions): Promise
   const homes = Array.from({ length: Math.min(options.patients, 11) }, (_, i) => demoHome(i + 1));
   const start = now().getTime();
   const history = options.backfill
-    ? Array.from({ length: BACKFILL_DAYS }, (_, i) => localDateTime(new Date(start - (BACKFILL_DAYS - i) * DAY), timeZone).slice(0, 10))
+    ? Array.from({ length: BACKFILL_DAYS }, (_, i) => localDate(start - (BACKFILL_DAYS - i) * DAY, timeZone))
     : [];
-  const today = dayNumber(localDateTime(new Date(start), timeZone).slice(0, 10));
+  const today = dayNumber(localDate(start, timeZone));
   const drivers = supportedDrivers();
 
   const running: Array<{ home: DemoHome; gateway: Gateway; devices: SimulatedDevice[] }> = [];
@@ -126,7 +126,7 @@ export async function runSimulatedHomes(options: SimulatedHomesOptions): Promise
       const stored = history.map((date) => ({ day: dayNumber(date), timestamp: `${date}T07:${minute}:00` }));
       // One home has an oximeter whose clock runs 4 minutes fast: the gateway corrects its readings.
       const skew = home.n === 3 && k === 0 ? 4 * 60_000 : 0;
-      return buildDevice(home, profile, k, stored, localDateTime(new Date(now().getTime() + skew), timeZone), now);
+      return buildDevice(home, profile, k, stored, localDateTime(now().getTime() + skew, timeZone), now);
     });
     const config = parseGatewayConfig({
       gatewayId: home.gatewayId,

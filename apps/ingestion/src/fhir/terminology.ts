@@ -5,7 +5,7 @@
  * independent 11073 nomenclature tables; README.md in this folder says which source confirmed
  * which code. Codes are the 32-bit form the IG requires: partition × 2^16 + term code.
  */
-import { LOINC, type MeasurementType, type ObservationCode } from '@tm/contracts';
+import { LOINC, LOINC_DISPLAY, type MeasurementType, type ObservationCode } from '@tm/contracts';
 
 export const SYSTEM = {
   loinc: 'http://loinc.org',
@@ -96,29 +96,23 @@ export interface ComponentTerm {
   unitText: string;
 }
 
+const MDC_AND_UNIT: Record<Exclude<ObservationCode, '8867-4'>, { mdc: MdcCode; unitText: string }> = {
+  '8480-6': { mdc: MDC.systolic, unitText: 'mmHg' },
+  '8462-4': { mdc: MDC.diastolic, unitText: 'mmHg' },
+  '8478-0': { mdc: MDC.mean, unitText: 'mmHg' },
+  '59408-5': { mdc: MDC.spo2, unitText: '%' },
+  '29463-7': { mdc: MDC.bodyWeight, unitText: 'kg' },
+  '20150-9': { mdc: MDC.fev1, unitText: 'L' },
+  '19868-9': { mdc: MDC.fvc, unitText: 'L' },
+  '19926-5': { mdc: MDC.fev1FvcRatio, unitText: '%' },
+  '19935-6': { mdc: MDC.pef, unitText: 'L/min' },
+};
+
 export function termOf(code: ObservationCode, type: MeasurementType): ComponentTerm {
-  switch (code) {
-    case '8480-6':
-      return { mdc: MDC.systolic, loincDisplay: 'Systolic blood pressure', unitText: 'mmHg' };
-    case '8462-4':
-      return { mdc: MDC.diastolic, loincDisplay: 'Diastolic blood pressure', unitText: 'mmHg' };
-    case '8478-0':
-      return { mdc: MDC.mean, loincDisplay: 'Mean blood pressure', unitText: 'mmHg' };
-    case '8867-4':
-      return { mdc: type === 'blood_pressure' ? MDC.pulseRateNonInvasive : MDC.pulseRateOximeter, loincDisplay: 'Heart rate', unitText: 'beats/minute' };
-    case '59408-5':
-      return { mdc: MDC.spo2, loincDisplay: 'Oxygen saturation in Arterial blood by Pulse oximetry', unitText: '%' };
-    case '29463-7':
-      return { mdc: MDC.bodyWeight, loincDisplay: 'Body weight', unitText: 'kg' };
-    case '20150-9':
-      return { mdc: MDC.fev1, unitText: 'L' };
-    case '19868-9':
-      return { mdc: MDC.fvc, unitText: 'L' };
-    case '19926-5':
-      return { mdc: MDC.fev1FvcRatio, unitText: '%' };
-    case '19935-6':
-      return { mdc: MDC.pef, unitText: 'L/min' };
-  }
+  const loincDisplay = LOINC_DISPLAY[code];
+  // a pulse has two MDC twins: from a blood pressure cuff, or from a pulse oximeter
+  const term = code === LOINC.pulse ? { mdc: type === 'blood_pressure' ? MDC.pulseRateNonInvasive : MDC.pulseRateOximeter, unitText: 'beats/minute' } : MDC_AND_UNIT[code];
+  return loincDisplay === undefined ? term : { ...term, loincDisplay };
 }
 
 /** The R4 vital-signs profile each wire code's Observation conforms to; absent: not a vital sign. */
@@ -199,9 +193,11 @@ export const TRIAGE_DISPLAY = { green: 'Grøn', yellow: 'Gul', red: 'Rød' } as 
  * no panel code checked here (README: codes and what verified them), so it is text alone; its
  * Observations carry the LOINC code of each value.
  */
+const loincCode = (code: ObservationCode): LoincCode => ({ code, display: LOINC_DISPLAY[code] ?? code });
+
 export const MEASUREMENT_ACTIVITY: Record<MeasurementType, { mdc?: MdcCode; loinc?: LoincCode; text: string }> = {
   blood_pressure: { mdc: MDC.bloodPressure, loinc: BP_PANEL, text: 'Blodtryk' },
-  pulse_oximetry: { mdc: MDC.spo2, loinc: { code: '59408-5', display: 'Oxygen saturation in Arterial blood by Pulse oximetry' }, text: 'Iltmætning og puls' },
-  body_weight: { mdc: MDC.bodyWeight, loinc: { code: '29463-7', display: 'Body weight' }, text: 'Vægt' },
+  pulse_oximetry: { mdc: MDC.spo2, loinc: loincCode(LOINC.spo2), text: 'Iltmætning og puls' },
+  body_weight: { mdc: MDC.bodyWeight, loinc: loincCode(LOINC.bodyWeight), text: 'Vægt' },
   spirometry: { text: 'Lungefunktion (spirometri: FEV1, FVC, PEF)' },
 };
