@@ -4,8 +4,8 @@ import { EmbeddedDatabaseError } from './db/embedded';
 import { MigrationError } from './db/migrate';
 import { createLogger } from './logger';
 import { startPlatform } from './platform';
-import { DEMO_LOGINS } from './seed';
-import { startSimulatedAnswers, startSimulatedHomes } from './simulated-homes';
+import { DEMO_LOGINS } from './demo/seed';
+import { startSimulatedAnswers, startSimulatedHomes } from './demo/simulated-homes';
 
 /** Past this, a shutdown that is still waiting (say, on a database that stopped answering) is cut short. */
 const SHUTDOWN_DEADLINE_MS = 9_000;

@@ -11,19 +11,20 @@ import type { Config } from './config';
 import { Db } from './db/db';
 import { EmbeddedDatabase } from './db/embedded';
 import { migrate } from './db/migrate';
+import { AppModule } from './app.module';
 import { EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker';
 import { verifyGatewayCredentials } from './broker/gateway-credentials';
-import { AppModule } from './http/app.module';
+import { MqttConsumer } from './broker/mqtt-consumer';
+import { seedDemo } from './demo/seed';
+import { EventBus } from './event-bus';
 import { ErrorFilter } from './http/errors';
 import { applyHttpHardening } from './http/hardening';
 import { limitMetrics } from './http/limit-metrics';
 import { LimitStore } from './http/limit-store';
 import { nestLogger } from './http/nest-logger';
-import { IngestEvents } from './ingest/events';
-import { MeasurementIngestor } from './ingest/ingestor';
 import { createLogger, Logger } from './logger';
 import { createMetrics, Metrics } from './metrics';
-import { seedDemo } from './seed';
+import { TriageService } from './triage/triage.service';
 
 export interface PlatformOptions {
   logger?: Logger;
@@ -39,8 +40,10 @@ export interface Platform {
   db: Db;
   embeddedDb: EmbeddedDatabase | undefined;
   broker: EmbeddedBroker | undefined;
-  ingestor: MeasurementIngestor;
-  events: IngestEvents;
+  /** the MQTT consumer of gateway batches */
+  ingestor: MqttConsumer;
+  /** committed batches, answers and alert changes, after their commit */
+  bus: EventBus;
   metrics: Metrics;
   app: INestApplication;
   /** http://host:port of REST, socket.io and the dashboard */
@@ -102,20 +105,11 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     }
 
     const metrics = createMetrics();
-    const events = new IngestEvents();
-    const ingestor = new MeasurementIngestor({
-      url: mqttUrl,
-      clientId: `ingestion-${config.INSTANCE_ID}`,
-      ...credentials,
-      shared: Boolean(config.MQTT_URL),
-      db,
-      metrics,
-      events,
-      logger,
-      retryDelayMs: options.retryDelayMs,
-    });
+    const bus = new EventBus();
+    // the MQTT consumer is made once the HTTP side (and with it the triage step it calls) is up
+    const mqtt: { consumer?: MqttConsumer } = {};
 
-    const app = await NestFactory.create(AppModule.register({ config, db, metrics, logger, events, broker: { isUsable: () => ingestor.connected } }), {
+    const app = await NestFactory.create(AppModule.register({ config, db, metrics, logger, bus, broker: { isUsable: () => mqtt.consumer?.connected ?? false } }), {
       logger: nestLogger(logger),
       abortOnError: false,
       // the JSON parser is applyHttpHardening's: with the size limit and the text checks
@@ -130,8 +124,20 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     started.push(() => app.close());
     const port = (app.getHttpServer().address() as AddressInfo).port;
 
-    await ingestor.start();
-    started.push(() => ingestor.stop());
+    const consumer = new MqttConsumer({
+      url: mqttUrl,
+      clientId: `ingestion-${config.INSTANCE_ID}`,
+      ...credentials,
+      shared: Boolean(config.MQTT_URL),
+      db,
+      metrics,
+      triage: app.get(TriageService),
+      logger,
+      retryDelayMs: options.retryDelayMs,
+    });
+    mqtt.consumer = consumer;
+    await consumer.start();
+    started.push(() => consumer.stop());
 
     return {
       config,
@@ -139,8 +145,8 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       db,
       embeddedDb,
       broker,
-      ingestor,
-      events,
+      ingestor: consumer,
+      bus,
       metrics,
       app,
       httpUrl: `http://127.0.0.1:${port}`,

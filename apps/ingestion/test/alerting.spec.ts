@@ -1,6 +1,6 @@
 import { io, Socket } from 'socket.io-client';
 import type { Alert, AlertEvent, Measurement, ObservationEvent } from '@tm/contracts';
-import { AlertingService } from '../src/alerts/alerting.service';
+import { TriageService } from '../src/triage/triage.service';
 import { batchOf, connectGateway, eventually, oximetry, startTestPlatform, TestPlatform } from '../src/testing';
 
 const HOUR = 3_600_000;
@@ -94,7 +94,7 @@ describe('alerting and live: readings checked against thresholds, pushed to the 
   });
 
   it('raises the missing-data alert for a patient silent longer than the schedule, and the next reading clears it', async () => {
-    const alerting = platform.app.get(AlertingService);
+    const alerting = platform.app.get(TriageService);
     await alerting.checkMissingData(new Date(Date.now() + 49 * HOUR), ['pt-004']);
     const [missing] = await unresolved('pt-004', 'missing-pulse-oximetry');
     expect(missing).toMatchObject({ severity: 'yellow', status: 'open' });
@@ -148,7 +148,7 @@ describe('alerting and live: readings checked against thresholds, pushed to the 
       expect(rows).toHaveLength(1);
       return rows;
     });
-    const alerting = platform.app.get(AlertingService);
+    const alerting = platform.app.get(TriageService);
     await alerting.checkEscalations(new Date(Date.now() + 29 * 60_000));
     expect((await platform.db.query<{ escalated: boolean }>('SELECT escalated FROM alerts WHERE id = $1', [open!.id])).rows[0]?.escalated).toBe(false);
 

@@ -14,7 +14,7 @@ import {
   type QuestionnaireResponse,
 } from '@tm/contracts';
 import { addDays, localDate, PLAN_TIME_ZONE, startOfLocalDay } from '@tm/rules';
-import { AlertingService } from '../src/alerts/alerting.service';
+import { TriageService } from '../src/triage/triage.service';
 import { batchOf, connectGateway, eventually, oximetry, startTestPlatform, TestPlatform } from '../src/testing';
 
 const HOUR = 3_600_000;
@@ -235,7 +235,7 @@ describe('care plans, questionnaires and the patient’s own app (ARCHITECTURE.m
     await publish('demo-gw-3', [oximetry({ patientId: 'pt-003', measuredAt: atDay(3, 9).toISOString() }, 95)]);
     expect(await unresolved('pt-003', 'missing-pulse-oximetry')).toHaveLength(0);
 
-    const alerting = platform.app.get(AlertingService);
+    const alerting = platform.app.get(TriageService);
     for (const [day, hour] of [
       [4, 12],
       [5, 12],

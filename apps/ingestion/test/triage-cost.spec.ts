@@ -1,6 +1,7 @@
 import type { Measurement } from '@tm/contracts';
 import type { Queryable } from '../src/db/db';
-import { lockPatients, MAX_HISTORY_POINTS, triageStored } from '../src/alerts/triage';
+import { lockPatients } from '../src/triage/patient-locks';
+import { MAX_HISTORY_POINTS, triageStored } from '../src/triage/triage';
 import { storeMeasurements } from '../src/ingest/measurement-repository';
 import { oximetry, startTestPlatform, TestPlatform } from '../src/testing';
 

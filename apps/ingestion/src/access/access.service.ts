@@ -1,7 +1,7 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Db, Queryable } from '../db/db';
-import { DomainError } from '../http/errors';
-import { DB } from '../http/tokens';
+import { DomainError } from '../shared/errors';
+import { DB } from '../shared/tokens';
 import type { AuthenticatedUser } from '../auth/auth.service';
 
 export class AccessError extends DomainError {}

@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { DomainError } from '../http/errors';
+import { DomainError } from '../shared/errors';
 
 export type AdminErrorCode = 'invalid_request' | 'not_found' | 'already_exists' | 'unknown_care_team' | 'unknown_patient' | 'gateway_revoked';
 

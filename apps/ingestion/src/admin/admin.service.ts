@@ -15,7 +15,7 @@ import {
   type User,
 } from '@tm/contracts';
 import type { Db, Queryable } from '../db/db';
-import { DB } from '../http/tokens';
+import { DB } from '../shared/tokens';
 import { AuditService } from '../audit/audit.service';
 import { hashSecret, newSecret } from '../security/secrets';
 import { AdminError } from './admin-error';

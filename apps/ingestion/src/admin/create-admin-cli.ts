@@ -3,7 +3,7 @@ import { Db } from '../db/db';
 import { EmbeddedDatabase } from '../db/embedded';
 import { migrate } from '../db/migrate';
 import { createLogger } from '../logger';
-import { DomainError } from '../http/errors';
+import { DomainError } from '../shared/errors';
 import { createFirstAdmin } from './first-admin';
 
 // `node -r @swc-node/register apps/ingestion/src/admin/create-admin-cli.ts <username> [display name]`

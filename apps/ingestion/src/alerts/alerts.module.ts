@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { LiveModule } from '../live/live.module';
-import { AlertingService } from './alerting.service';
 import { AlertsController } from './alerts.controller';
+import { AlertsService } from './alerts.service';
 
-@Module({ imports: [LiveModule], controllers: [AlertsController], providers: [AlertingService], exports: [AlertingService] })
+/** The nurses' alert and threshold routes; alerts are raised by triage/. */
+@Module({ controllers: [AlertsController], providers: [AlertsService] })
 export class AlertsModule {}

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Db, Queryable } from '../db/db';
-import { DB } from '../http/tokens';
+import { DB } from '../shared/tokens';
 
 export interface AuditEntry {
   user: { id: string | null; username: string; role: string };

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } fr
 import type { Request, Response } from 'express';
 import { LoginBodySchema, type LoginBody, type LoginResponse, type User } from '@tm/contracts';
 import type { Config } from '../config';
-import { CONFIG } from '../http/tokens';
+import { CONFIG } from '../shared/tokens';
 import { AnyRole, AuthGuard, CurrentUser, SourceAddress } from './auth.guard';
 import { AuthService } from './auth.service';
 import { isKnownDevice, knownDeviceCookie } from './known-device';

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Config } from '../config';
-import { CONFIG } from '../http/tokens';
+import { CONFIG } from '../shared/tokens';
 import { AttemptKey, AttemptPolicy, LimitStore } from '../http/limit-store';
 import { addressKey } from '../http/rate-limit';
 

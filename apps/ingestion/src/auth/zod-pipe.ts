@@ -1,6 +1,6 @@
 import { HttpStatus, PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
-import { DomainError } from '../http/errors';
+import { DomainError } from '../shared/errors';
 
 export class ValidationError extends DomainError {}
 

@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { DomainError } from '../http/errors';
+import { DomainError } from '../shared/errors';
 
 export type CareErrorCode = 'unknown_questionnaire' | 'invalid_answers' | 'authored_in_future' | 'implausible_time' | 'response_id_taken' | 'invalid_range' | 'not_a_patient' | 'patient_not_found';
 

@@ -1,7 +1,7 @@
-import type { ActivityName, CarePlan, CarePlanVersion, MeasurementType, PatientCarePlan } from '@tm/contracts';
+import type { ActivityName, CarePlan, CarePlanVersion, PatientCarePlan } from '@tm/contracts';
 import { activityOfMeasurement, activityOfQuestionnaire, PLAN_TIME_ZONE, planDayOf, PROGRAMME_PLANS, type Received } from '@tm/rules';
 import type { Queryable } from '../db/db';
-import { planInForce, type PatientForRules } from '../alerts/thresholds-repository';
+import { planInForce, type PatientForRules } from '../triage/thresholds-repository';
 
 /** Who writes the programme default plans (demo seed, enrolment). */
 export const SYSTEM_PLAN_AUTHOR = 'system';
@@ -87,17 +87,6 @@ export async function receivedByPatient(db: Queryable, patientIds: readonly stri
   );
   for (const r of rows) byPatient.set(r.patient_id, [...(byPatient.get(r.patient_id) ?? []), { activity: activityOf(r.kind, r.name), at: r.at }]);
   return byPatient;
-}
-
-/** Last seen per measurement type for many patients. */
-export async function lastSeenByPatient(db: Queryable, patientIds: readonly string[]): Promise<Map<string, Partial<Record<MeasurementType, Date>>>> {
-  const { rows } = await db.query<{ patient_id: string; type: MeasurementType; last_measured_at: Date }>(
-    'SELECT patient_id, type, last_measured_at FROM patient_last_seen WHERE patient_id = ANY($1)',
-    [patientIds],
-  );
-  const map = new Map<string, Partial<Record<MeasurementType, Date>>>();
-  for (const r of rows) map.set(r.patient_id, { ...map.get(r.patient_id), [r.type]: r.last_measured_at });
-  return map;
 }
 
 const activityOf = (kind: 'measurement' | 'questionnaire', name: string): ActivityName =>

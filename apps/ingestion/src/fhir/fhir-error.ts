@@ -1,8 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Inject } from '@nestjs/common';
 import type { OperationOutcome } from 'fhir/r4';
 import type { Response } from 'express';
-import { describeError, DomainError } from '../http/errors';
-import { LOGGER } from '../http/tokens';
+import { describeError } from '../http/errors';
+import { DomainError } from '../shared/errors';
+import { LOGGER } from '../shared/tokens';
 import type { Logger } from '../logger';
 
 export type FhirErrorCode = 'invalid_cursor' | 'questionnaire_not_found' | 'patient_not_found';

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { HttpStatus } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { DomainError } from './errors';
+import { DomainError } from '../shared/errors';
 
 /**
  * Text that cannot be stored is refused at the door, with the field it is in: a NUL character

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { createClient } from 'redis';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { CONFIG, LOGGER } from './tokens';
+import { CONFIG, LOGGER } from '../shared/tokens';
 
 /** How a run of failed attempts on one key slows the next: free ones first, then a doubling wait. */
 export interface AttemptPolicy {

@@ -5,9 +5,9 @@ import type { Health } from '@tm/contracts';
 import type { Config } from '../config';
 import type { Db } from '../db/db';
 import type { Metrics } from '../metrics';
-import { DomainError } from './errors';
-import { BROKER_STATE, CONFIG, DB, METRICS } from './tokens';
-import type { BrokerState } from './tokens';
+import { DomainError } from '../shared/errors';
+import { BROKER_STATE, CONFIG, DB, METRICS } from '../shared/tokens';
+import type { BrokerState } from '../shared/tokens';
 
 export class OperationsError extends DomainError {}
 

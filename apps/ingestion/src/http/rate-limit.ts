@@ -3,7 +3,7 @@ import { isIPv6 } from 'node:net';
 import { HttpStatus } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger';
-import { DomainError } from './errors';
+import { DomainError } from '../shared/errors';
 import type { LimitBackend } from './limit-store';
 import type { LimitMetrics } from './limit-metrics';
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
@@ -8,7 +8,8 @@ import { AccessService } from '../access/access.service';
 import { AuthService, type AuthenticatedUser } from '../auth/auth.service';
 import type { Config } from '../config';
 import type { Db } from '../db/db';
-import { CONFIG, DB, LOGGER } from '../http/tokens';
+import type { EventBus } from '../event-bus';
+import { CONFIG, DB, EVENT_BUS, LOGGER } from '../shared/tokens';
 import type { Logger } from '../logger';
 import { eventsAfter, type LiveEvent } from './live-events';
 
@@ -26,20 +27,27 @@ interface LiveSocketData {
  * socket.io namespace `/live` on the HTTP server: authenticated by the REST bearer token, each
  * client in one room per patient it may see. With REDIS_URL, a Redis-streams adapter carries
  * every event to the clients of every instance (and keeps packets for connection recovery).
+ * It takes what each commit changed from the event bus itself (`committed`).
  */
 @Injectable()
-export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
+export class LiveService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private io: Server | undefined;
   private redis: ReturnType<typeof createClient> | undefined;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly auth: AuthService,
     private readonly access: AccessService,
     @Inject(DB) private readonly db: Db,
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.bus.onCommitted(({ events }) => this.publish(events));
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const io = new Server(this.adapterHost.httpAdapter.getHttpServer(), {
@@ -70,6 +78,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.unsubscribe?.();
     const io = this.io;
     this.io = undefined;
     // Also closes each namespace's adapter, which stops the Redis stream polling.
@@ -78,7 +87,7 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Sends committed events to the clients of each event's patient (on every instance, with Redis). */
-  publish(events: readonly LiveEvent[]): void {
+  private publish(events: readonly LiveEvent[]): void {
     const live = this.io?.of(LIVE_NAMESPACE);
     if (!live) return;
     for (const e of events) live.to(patientRoom(e.patientId)).emit(e.kind, e.payload);

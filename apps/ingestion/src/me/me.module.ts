@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CareModule } from '../care/care.module';
+import { PatientsModule } from '../patients/patients.module';
 import { MeController } from './me.controller';
 
 /** The signed-in patient's own routes, under /api/me. */
-@Module({ imports: [CareModule], controllers: [MeController] })
+@Module({ imports: [CareModule, PatientsModule], controllers: [MeController] })
 export class MeModule {}

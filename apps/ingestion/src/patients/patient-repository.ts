@@ -1,4 +1,4 @@
-import type { ObservationRow, ObservationsQuerySchema, PatientSummary, Programme, Severity, TrendBucket, TrendsQuerySchema } from '@tm/contracts';
+import type { Me, ObservationRow, ObservationsQuerySchema, PatientSummary, Programme, Severity, TrendBucket, TrendsQuerySchema } from '@tm/contracts';
 import type { z } from 'zod';
 import type { Queryable } from '../db/db';
 
@@ -110,4 +110,17 @@ export async function devicesOf(db: Queryable, patientId: string): Promise<Devic
     if (!devices.has(u.device_id))
       devices.set(u.device_id, { deviceId: u.device_id, deviceModel: u.device_model, gatewayId: u.gateway_id, battery: null, lastSeen: u.last.toISOString(), gatewayState: stateOf.get(u.gateway_id) ?? null });
   return [...devices.values()];
+}
+
+/** The patient's name, programme and care teams (with their phone numbers), or null for no such patient. */
+export async function profileOf(db: Queryable, patientId: string): Promise<Me | null> {
+  const { rows } = await db.query<{ display_name: string; programme: Programme; teams: Me['careTeams'] | null }>(
+    `SELECT p.display_name, p.programme,
+            (SELECT json_agg(json_build_object('id', t.id, 'name', t.name, 'kind', t.kind, 'phone', t.phone) ORDER BY t.kind, t.id)
+               FROM patient_care_teams pt JOIN care_teams t ON t.id = pt.care_team_id WHERE pt.patient_id = p.id) AS teams
+       FROM patients p WHERE p.id = $1`,
+    [patientId],
+  );
+  const row = rows[0];
+  return row ? { patientId, displayName: row.display_name, programme: row.programme, careTeams: row.teams ?? [] } : null;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
 import {
   GreenReviewBodySchema,
   type GreenReviewResponse,
@@ -9,30 +9,23 @@ import {
   type TrendBucket,
 } from '@tm/contracts';
 import type { z } from 'zod';
-import { AccessService } from '../access/access.service';
-import { AuditService } from '../audit/audit.service';
-import { AuthGuard, CurrentUser, Roles, SourceAddress } from '../auth/auth.guard';
+import { PatientId, ReadsPatient, ReadsPatients } from '../access/patient-access';
+import { AuthGuard, CurrentUser, Roles } from '../auth/auth.guard';
 import type { AuthenticatedUser } from '../auth/auth.service';
 import { ZodPipe } from '../auth/zod-pipe';
-import type { Db } from '../db/db';
-import { DB } from '../http/tokens';
-import { devicesOf, listPatients, observationsOf, trendsOf, type DeviceStatus } from './patient-repository';
+import type { DeviceStatus } from './patient-repository';
+import { PatientsService } from './patients.service';
 
 @Controller()
 @UseGuards(AuthGuard)
 export class PatientsController {
-  constructor(
-    @Inject(DB) private readonly db: Db,
-    private readonly access: AccessService,
-    private readonly audit: AuditService,
-  ) {}
+  constructor(private readonly patients: PatientsService) {}
 
   /** The patients of the caller's care teams, each with its triage (worst alert not yet resolved). */
   @Get('api/patients')
-  async list(@CurrentUser() user: AuthenticatedUser, @SourceAddress() source: string): Promise<PatientSummary[]> {
-    const patients = await listPatients(this.db, await this.access.visiblePatientIds(user));
-    await this.audit.recordMany({ user, action: 'patients.read', source }, patients.map((p) => p.id));
-    return patients;
+  @ReadsPatients('patients.read', { patients: (list: PatientSummary[]) => list.map((p) => p.id) })
+  list(@CurrentUser() user: AuthenticatedUser): Promise<PatientSummary[]> {
+    return this.patients.list(user);
   }
 
   /**
@@ -42,48 +35,26 @@ export class PatientsController {
   @Post('api/patients/green-review')
   @HttpCode(200)
   @Roles('nurse', 'admin')
-  async reviewGreen(
-    @Body(new ZodPipe(GreenReviewBodySchema)) body: z.infer<typeof GreenReviewBodySchema>,
-    @CurrentUser() user: AuthenticatedUser,
-    @SourceAddress() source: string,
-  ): Promise<GreenReviewResponse> {
-    const asked = new Set(body.patientIds);
-    const green = (await listPatients(this.db, await this.access.visiblePatientIds(user))).filter((p) => asked.has(p.id) && p.triage === 'green');
-    await this.audit.recordMany({ user, action: 'patient.green_readings.reviewed', source }, green.map((p) => p.id));
-    return { reviewed: green.map((p) => p.id) };
+  @ReadsPatients('patient.green_readings.reviewed', { body: GreenReviewBodySchema, patients: (answer: GreenReviewResponse) => answer.reviewed })
+  async reviewGreen(@Body(new ZodPipe(GreenReviewBodySchema)) body: z.infer<typeof GreenReviewBodySchema>, @CurrentUser() user: AuthenticatedUser): Promise<GreenReviewResponse> {
+    return { reviewed: await this.patients.greenOf(user, body.patientIds) };
   }
 
   @Get('api/patients/:id/observations')
-  async observations(
-    @Param('id') patientId: string,
-    @Query(new ZodPipe(ObservationsQuerySchema)) query: z.infer<typeof ObservationsQuerySchema>,
-    @CurrentUser() user: AuthenticatedUser,
-    @SourceAddress() source: string,
-  ): Promise<ObservationRow[]> {
-    await this.access.assertCanSee(user, patientId);
-    const rows = await observationsOf(this.db, patientId, query);
-    await this.audit.record({ user, action: 'patient.observations.read', patientId, source, detail: { ...query } });
-    return rows;
+  @ReadsPatient('patient.observations.read', { query: ObservationsQuerySchema, detail: (query) => ({ ...query }) })
+  observations(@PatientId() patientId: string, @Query(new ZodPipe(ObservationsQuerySchema)) query: z.infer<typeof ObservationsQuerySchema>): Promise<ObservationRow[]> {
+    return this.patients.observations(patientId, query);
   }
 
   @Get('api/patients/:id/trends')
-  async trends(
-    @Param('id') patientId: string,
-    @Query(new ZodPipe(TrendsQuerySchema)) query: z.infer<typeof TrendsQuerySchema>,
-    @CurrentUser() user: AuthenticatedUser,
-    @SourceAddress() source: string,
-  ): Promise<TrendBucket[]> {
-    await this.access.assertCanSee(user, patientId);
-    const rows = await trendsOf(this.db, patientId, query);
-    await this.audit.record({ user, action: 'patient.trends.read', patientId, source, detail: { ...query } });
-    return rows;
+  @ReadsPatient('patient.trends.read', { query: TrendsQuerySchema, detail: (query) => ({ ...query }) })
+  trends(@PatientId() patientId: string, @Query(new ZodPipe(TrendsQuerySchema)) query: z.infer<typeof TrendsQuerySchema>): Promise<TrendBucket[]> {
+    return this.patients.trends(patientId, query);
   }
 
   @Get('api/patients/:id/devices')
-  async devices(@Param('id') patientId: string, @CurrentUser() user: AuthenticatedUser, @SourceAddress() source: string): Promise<DeviceStatus[]> {
-    await this.access.assertCanSee(user, patientId);
-    const rows = await devicesOf(this.db, patientId);
-    await this.audit.record({ user, action: 'patient.devices.read', patientId, source });
-    return rows;
+  @ReadsPatient('patient.devices.read')
+  devices(@PatientId() patientId: string): Promise<DeviceStatus[]> {
+    return this.patients.devices(patientId);
   }
 }

@@ -1,9 +1,12 @@
-import type { Alert, Flags, Measurement, MeasurementType } from '@tm/contracts';
-import { applyFinding, escalate, evaluate, historyRangesFor, isEscalationDue, type Finding, type NewAlert, type ObservationPoint } from '@tm/rules';
+import type { Alert, Flags, Measurement, QuestionnaireDefinition } from '@tm/contracts';
+import { applyFinding, escalate, evaluate, historyRangesFor, isEscalationDue, isPausedAt, questionnaireFinding, withinPause, type Finding, type NewAlert, type ObservationPoint } from '@tm/rules';
+import type { ResponseRow } from '../care/questionnaire-repository';
 import type { Queryable } from '../db/db';
 import { appendLiveEvents, type LiveEvent, type NewObservationEvent } from '../live/live-events';
 import { insertAlerts, saveAlerts, unresolvedAlerts } from './alert-store';
-import { missingFindings, monitoredSince, patientsForRules, rulesFor, type PatientForRules } from './thresholds-repository';
+import { lastSeenOf, recordLastSeen } from './last-seen-repository';
+import { lockPatients } from './patient-locks';
+import { missingFindings, monitoredSince, patientsForRules, rulesFor } from './thresholds-repository';
 
 /**
  * How many stored points of one code a batch's rules may read per patient. Clinically a window
@@ -16,16 +19,6 @@ export const MAX_HISTORY_POINTS = 200;
 export interface TriageOutcome {
   events: LiveEvent[];
   raised: Alert[];
-}
-
-/**
- * Takes the per-patient advisory locks of a transaction, in one order for everyone, so two
- * instances (or a batch and a timer) never change one patient's alerts at the same time, and a
- * batch's history read sees every batch of the patient committed before it.
- */
-export async function lockPatients(tx: Queryable, patientIds: readonly string[]): Promise<void> {
-  if (patientIds.length === 0) return;
-  await tx.query('SELECT pg_advisory_xact_lock(hashtext(id)) FROM unnest($1::text[]) AS id ORDER BY id', [[...new Set(patientIds)].sort()]);
 }
 
 /**
@@ -43,7 +36,7 @@ export async function triageStored(tx: Queryable, stored: readonly Measurement[]
   const pointsByPatient = new Map<string, ObservationPoint[]>();
   for (const m of stored) {
     const patient = patients.get(m.patientId);
-    if (!patient || measuredWhilePaused(patient, m)) continue;
+    if (!patient || withinPause(patient, new Date(m.measuredAt))) continue;
     const points = pointsByPatient.get(m.patientId) ?? [];
     for (const c of m.components) points.push({ measurementId: m.id, code: c.code, value: c.value, unit: c.unit, measuredAt: new Date(m.measuredAt), flags: m.flags, type: m.type });
     pointsByPatient.set(m.patientId, points);
@@ -64,6 +57,24 @@ export async function triageStored(tx: Queryable, stored: readonly Measurement[]
   }
   const observations: NewObservationEvent[] = stored.map((m) => ({ patientId: m.patientId, measurementId: m.id, type: m.type, components: m.components, measuredAt: m.measuredAt }));
   return applyFindings(tx, findings, now, observations);
+}
+
+/**
+ * Checks newly stored questionnaire answers against their questionnaires (scored already), in the
+ * answers' own transaction (the caller holds the patients' locks): one read of the patients, then
+ * the alert writes of applyFindings. An answer given during a pause is kept but raises nothing.
+ */
+export async function triageAnswers(tx: Queryable, fresh: readonly ResponseRow[], definitions: ReadonlyMap<string, QuestionnaireDefinition>, now: Date): Promise<TriageOutcome> {
+  if (fresh.length === 0) return { events: [], raised: [] };
+  const patients = await patientsForRules(tx, [...new Set(fresh.map((r) => r.patientId))]);
+  const findings = new Map<string, Finding[]>();
+  for (const r of fresh) {
+    const definition = definitions.get(r.id);
+    const patient = patients.get(r.patientId);
+    if (!definition || (patient && withinPause(patient, r.authoredAt))) continue;
+    findings.set(r.patientId, [...(findings.get(r.patientId) ?? []), questionnaireFinding(definition, r)]);
+  }
+  return applyFindings(tx, findings, now);
 }
 
 /**
@@ -125,7 +136,7 @@ export async function triageMissingData(tx: Queryable, now: Date, patientIds?: r
   const lastSeen = await lastSeenOf(tx, ids);
   const findings = new Map<string, Finding[]>();
   for (const patient of patients.values()) {
-    if (isPaused(patient, now)) continue;
+    if (isPausedAt(patient, now)) continue;
     findings.set(patient.id, missingFindings(patient, rulesFor(patient, now), lastSeen.get(patient.id) ?? {}, now, monitoredSince(patient, now)));
   }
   return applyFindings(tx, findings, now);
@@ -143,53 +154,6 @@ export async function triageEscalations(tx: Queryable, now: Date, afterMs: numbe
   const due = (await unresolvedAlerts(tx, ids)).filter((a) => isEscalationDue(a, now, afterMs));
   const saved = await saveAlerts(tx, due.map((a) => escalate(a, now)));
   return { events: await appendLiveEvents(tx, saved, []), raised: [] };
-}
-
-function isPaused(patient: PatientForRules, now: Date): boolean {
-  return patient.pausedUntil !== null && patient.pausedUntil.getTime() > now.getTime();
-}
-
-/** A pause covers what was measured within it, not what merely arrived during it. */
-function measuredWhilePaused(patient: PatientForRules, m: Measurement): boolean {
-  if (!patient.pausedUntil) return false;
-  const t = Date.parse(m.measuredAt);
-  const from = patient.pausedFrom?.getTime() ?? Number.NEGATIVE_INFINITY;
-  return t >= from && t < patient.pausedUntil.getTime();
-}
-
-type LastSeen = Map<string, Partial<Record<MeasurementType, Date>>>;
-
-function lastSeenMap(rows: readonly { patient_id: string; type: MeasurementType; last_measured_at: Date }[]): LastSeen {
-  const map: LastSeen = new Map();
-  for (const r of rows) map.set(r.patient_id, { ...map.get(r.patient_id), [r.type]: r.last_measured_at });
-  return map;
-}
-
-/** Moves each patient's last-seen time per type forward with the batch; returns the times now in force for the batch's types. */
-async function recordLastSeen(tx: Queryable, stored: readonly Measurement[]): Promise<LastSeen> {
-  const latest = new Map<string, { patientId: string; type: MeasurementType; at: number }>();
-  for (const m of stored) {
-    const key = `${m.patientId}\u0000${m.type}`;
-    const at = Date.parse(m.measuredAt);
-    if ((latest.get(key)?.at ?? Number.NEGATIVE_INFINITY) < at) latest.set(key, { patientId: m.patientId, type: m.type, at });
-  }
-  const entries = [...latest.values()];
-  const { rows } = await tx.query<{ patient_id: string; type: MeasurementType; last_measured_at: Date }>(
-    `INSERT INTO patient_last_seen AS s (patient_id, type, last_measured_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
-     ON CONFLICT (patient_id, type) DO UPDATE SET last_measured_at = GREATEST(s.last_measured_at, EXCLUDED.last_measured_at)
-     RETURNING patient_id, type, last_measured_at`,
-    [entries.map((e) => e.patientId), entries.map((e) => e.type), entries.map((e) => new Date(e.at))],
-  );
-  return lastSeenMap(rows);
-}
-
-async function lastSeenOf(tx: Queryable, patientIds: readonly string[]): Promise<LastSeen> {
-  const { rows } = await tx.query<{ patient_id: string; type: MeasurementType; last_measured_at: Date }>(
-    'SELECT patient_id, type, last_measured_at FROM patient_last_seen WHERE patient_id = ANY($1)',
-    [patientIds],
-  );
-  return lastSeenMap(rows);
 }
 
 /**

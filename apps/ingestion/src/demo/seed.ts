@@ -1,6 +1,6 @@
 import type { Db } from '../db/db';
-import { seedDemoUsers } from '../auth/demo-users';
-import { seedDemoCare, seedDemoOrganisation } from './demo';
+import { seedDemoCare, seedDemoOrganisation } from './demo-data';
+import { seedDemoUsers } from './demo-users';
 
 /** DEMO=1: the organisation of ARCHITECTURE.md §4. Feature modules add their part of the seed here. */
 export async function seedDemo(db: Db): Promise<void> {

@@ -2,16 +2,15 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { questionnaireDefinition, type QuestionnaireResponse } from '@tm/contracts';
 import { addDays, dayNumber, PLAN_TIME_ZONE, startOfLocalDay } from '@tm/rules';
-import { lockPatients } from './alerts/triage';
-import { patientsForRules, planInForce } from './alerts/thresholds-repository';
-import { demoResponses, todayIn } from './care/demo-answers';
-import { responsesByIds } from './care/questionnaire-repository';
-import { storeAndTriage, type ResponseToStore } from './care/questionnaire.service';
-import type { Logger } from './logger';
-import type { Platform } from './platform';
-import { DEMO_PATIENTS } from './seed/demo';
+import { responsesByIds } from '../care/questionnaire-repository';
+import type { Logger } from '../logger';
+import type { Platform } from '../platform';
+import { patientsForRules, planInForce } from '../triage/thresholds-repository';
+import { TriageService, type AnswerToStore } from '../triage/triage.service';
+import { demoResponses, todayIn } from './demo-answers';
+import { DEMO_PATIENTS } from './demo-data';
 
-const GATEWAY_CLI = join(__dirname, '..', '..', 'gateway', 'bin', 'tm-gateway.js');
+const GATEWAY_CLI = join(__dirname, '..', '..', '..', 'gateway', 'bin', 'tm-gateway.js');
 
 /**
  * SIMULATE=1: the demo's homes, one gateway per demo patient with virtual BLE devices, run as a
@@ -54,9 +53,9 @@ const SIMULATED_HOME = 'simulated-home';
  * each home whose diary is due today and not yet answered answers it: borger1's and borger6's
  * through POST /api/me/questionnaire-responses as those users, the others through the same store
  * and triage in process (they have no sign-in). Ids are made from patient and date, so a restart
- * adds what is missing and stores nothing twice. See care/demo-answers.ts for what they answer.
+ * adds what is missing and stores nothing twice. See demo/demo-answers.ts for what they answer.
  */
-export function startSimulatedAnswers(platform: Pick<Platform, 'db' | 'events' | 'httpUrl'>, logger: Logger, now: () => Date = () => new Date()): { stop(): Promise<void> } {
+export function startSimulatedAnswers(platform: Pick<Platform, 'db' | 'app' | 'httpUrl'>, logger: Logger, now: () => Date = () => new Date()): { stop(): Promise<void> } {
   const startDay = dayNumber(todayIn(now()));
   const ids = DEMO_PATIENTS.map((p) => p.id);
   const numberOf = new Map(DEMO_PATIENTS.map((p, i) => [p.id, i + 1]));
@@ -64,13 +63,10 @@ export function startSimulatedAnswers(platform: Pick<Platform, 'db' | 'events' |
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
 
-  const storeInProcess = async (items: ResponseToStore[]) => {
+  const triage = platform.app.get(TriageService);
+  const storeInProcess = async (items: AnswerToStore[]) => {
     if (items.length === 0) return;
-    const { outcome } = await platform.db.transaction(async (tx) => {
-      await lockPatients(tx, [...new Set(items.map((i) => i.patientId))]);
-      return storeAndTriage(tx, items, SIMULATED_HOME, now());
-    });
-    platform.events.committed$.next(outcome);
+    await triage.storeAnswers(items, SIMULATED_HOME, now());
   };
 
   const postAs = async (username: string, response: QuestionnaireResponse, retry = true): Promise<void> => {
@@ -89,7 +85,7 @@ export function startSimulatedAnswers(platform: Pick<Platform, 'db' | 'events' |
     if (!res.ok) throw new Error(`${username}'s answer was refused: ${res.status} ${await res.text()}`);
   };
 
-  const responsesFor = async (from: string, to: string): Promise<ResponseToStore[]> => {
+  const responsesFor = async (from: string, to: string): Promise<AnswerToStore[]> => {
     const patients = await patientsForRules(platform.db, ids);
     return [...patients.values()].flatMap((p) =>
       demoResponses(p.id, numberOf.get(p.id) ?? 0, planInForce(p), from, to, startDay).flatMap((response) => {

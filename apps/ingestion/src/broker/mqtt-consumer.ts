@@ -13,13 +13,13 @@ import {
   type MeasurementRejection,
 } from '@tm/contracts';
 import { isTransient, retryWhileUnavailable, type Db } from '../db/db';
+import { saveGatewayStatus } from '../ingest/gateway-status-repository';
+import { recordRejections, refreshTrends } from '../ingest/measurement-repository';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import type { IngestEvents } from './events';
-import { lockPatients, triageStored } from '../alerts/triage';
-import { recordRejections, refreshTrends, RejectedMessage, storeMeasurements } from './measurement-repository';
+import type { TriageService } from '../triage/triage.service';
 
-export interface IngestorOptions {
+export interface MqttConsumerOptions {
   url: string;
   clientId: string;
   username?: string;
@@ -28,7 +28,8 @@ export interface IngestorOptions {
   shared: boolean;
   db: Db;
   metrics: Metrics;
-  events: IngestEvents;
+  /** stores and evaluates each batch in one transaction, and tells the bus after the commit */
+  triage: Pick<TriageService, 'storeBatch'>;
   logger: Logger;
   /** backoff while the database is unreachable */
   retryDelayMs?: { min: number; max: number };
@@ -44,12 +45,13 @@ class PoisonMessageError extends Error {
 const MAX_STORED_PAYLOAD = 1024 * 1024;
 
 /**
- * Takes measurement batches off MQTT, stores them once, then receipts them. The MQTT PUBACK is
+ * Takes measurement batches off MQTT, parses and validates them, has triage store and evaluate
+ * them (TriageService.storeBatch), then receipts them. The MQTT PUBACK is
  * sent only after the commit (mqtt.js `handleMessage`), and batches are handled one at a time, so
  * a crash or a database outage leaves the batch with the broker and the gateway's outbox: delayed,
  * never lost or doubled.
  */
-export class MeasurementIngestor {
+export class MqttConsumer {
   private client: MqttClient | undefined;
   private stopping = false;
   private abandoned = false;
@@ -60,7 +62,7 @@ export class MeasurementIngestor {
   private readonly log: Logger;
   private subscribed = false;
 
-  constructor(private readonly options: IngestorOptions) {
+  constructor(private readonly options: MqttConsumerOptions) {
     this.log = options.logger.child({ component: 'ingestor' });
   }
 
@@ -190,23 +192,13 @@ export class MeasurementIngestor {
 
     // One transaction stores the batch and checks it against the rules: a receipt means both.
     const outcome = await this.withDatabase(() =>
-      this.options.db.transaction(async (tx) => {
-        await lockPatients(tx, toStore.map((m) => m.patientId));
-        const result = await storeMeasurements(tx, gatewayId, toStore, receivedAt);
-        const triage = await triageStored(tx, result.stored, receivedAt);
-        const refused = [...rejected, ...result.notBound];
-        await recordRejections(
-          tx,
-          [...refused, ...parsed.conflicts, ...parsed.componentRejections].map<RejectedMessage>((r) => ({ gatewayId, topic, measurementId: r.id, reasonCode: r.reasonCode, reason: r.reason, payload: JSON.stringify(r.payload ?? r.id) })),
-        );
-        return { ...result, rejected: refused, triage };
-      }),
+      this.options.triage.storeBatch({ gatewayId, topic, receivedAt, measurements: toStore, refused: rejected, setAside: [...parsed.conflicts, ...parsed.componentRejections] }),
     );
 
     // committed: now, and only now, the gateway may forget these readings
     // Each id once: a repeated copy shares its first copy's fate (stored, already there, or refused).
     const accepted = new Set([...outcome.stored.map((m) => m.id), ...outcome.duplicates]);
-    const refused = new Map(outcome.rejected.filter((r) => !accepted.has(r.id)).map((r) => [r.id, r.reason]));
+    const refused = new Map(outcome.refused.filter((r) => !accepted.has(r.id)).map((r) => [r.id, r.reason]));
     const receipt: Receipt = { ids: [...accepted], rejected: [...refused].map(([id, reason]) => ({ id, reason })) };
     // Queued, not awaited: its PUBACK arrives on the stream this handler is holding, so awaiting it
     // here would deadlock. mqtt.js keeps it in its outgoing store and re-sends it after a reconnect;
@@ -214,15 +206,14 @@ export class MeasurementIngestor {
     this.client?.publish(receiptsTopic(gatewayId), JSON.stringify(receipt), { qos: 1 }, (error) => {
       if (error) this.log.warn({ event: 'receipt_not_sent', gatewayId, err: error.message }, 'receipt not delivered; the gateway will send again');
     });
-    this.options.events.committed$.next(outcome.triage);
 
     metrics.stored.inc(outcome.stored.length);
     metrics.evaluated.inc(outcome.stored.length);
     metrics.duplicate.inc(outcome.duplicates.length + parsed.repeated.filter((id) => accepted.has(id)).length);
-    for (const r of [...outcome.rejected, ...parsed.conflicts, ...parsed.componentRejections]) metrics.rejected.inc({ reason: r.reasonCode });
+    for (const r of [...outcome.refused, ...parsed.conflicts, ...parsed.componentRejections]) metrics.rejected.inc({ reason: r.reasonCode });
     metrics.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     this.log.info(
-      { event: 'batch_stored', gatewayId, stored: outcome.stored.length, duplicates: outcome.duplicates.length, rejected: outcome.rejected.length, alertsRaised: outcome.triage.raised.length },
+      { event: 'batch_stored', gatewayId, stored: outcome.stored.length, duplicates: outcome.duplicates.length, rejected: outcome.refused.length, alertsRaised: outcome.raised.length },
       'batch stored, evaluated and receipted',
     );
     if (outcome.stored.length > 0) this.scheduleTrendRefresh(outcome.stored.map((m) => new Date(m.measuredAt)));
@@ -241,15 +232,7 @@ export class MeasurementIngestor {
       await this.withDatabase(() => recordRejections(this.options.db, [{ gatewayId, topic, measurementId: null, reasonCode: 'invalid_status', reason, payload: payload.subarray(0, MAX_STORED_PAYLOAD).toString('utf8') }]));
       return;
     }
-    await this.withDatabase(() =>
-      this.options.db.query(
-        `INSERT INTO gateway_status (gateway_id, state, at, devices, updated_at)
-         SELECT id, $2, $3, $4, now() FROM gateways WHERE id = $1
-         ON CONFLICT (gateway_id) DO UPDATE SET state = EXCLUDED.state, at = EXCLUDED.at, devices = EXCLUDED.devices, updated_at = now()
-         WHERE gateway_status.at <= EXCLUDED.at OR EXCLUDED.state = 'offline'`,
-        [gatewayId, status.data.state, status.data.at, JSON.stringify(status.data.devices)],
-      ),
-    );
+    await this.withDatabase(() => saveGatewayStatus(this.options.db, gatewayId, status.data));
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Programme } from '@tm/contracts';
 import { addDays, localDate, PLAN_TIME_ZONE, PROGRAMME_PLANS, startOfLocalDay } from '@tm/rules';
-import { lockPatients } from '../alerts/triage';
+import { lockPatients } from '../triage/patient-locks';
 import { SYSTEM_PLAN_AUTHOR, savePlans } from '../care/care-plan-repository';
 import type { Db } from '../db/db';
 import { hashSecret } from '../security/secrets';

@@ -3,7 +3,7 @@ export const CONFIG = Symbol('Config');
 export const DB = Symbol('Db');
 export const METRICS = Symbol('Metrics');
 export const LOGGER = Symbol('Logger');
-export const INGEST_EVENTS = Symbol('IngestEvents');
+export const EVENT_BUS = Symbol('EventBus');
 export const BROKER_STATE = Symbol('BrokerState');
 
 /** Whether the platform's MQTT connection is usable right now. */
