@@ -1,17 +1,17 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { LoginResponseSchema, type LoginResponse } from '@tm/contracts';
-import { ApiError, createApi } from './api';
-import { AdminPage } from './admin';
-import { AlertsPage } from './alerts';
-import { BoardPage } from './board-page';
-import { Field, LanguageSwitch } from './components';
-import { SessionContext, translator, useSession, type Session } from './context';
+import { ApiError, createApi } from './shared/api';
+import { AdminPage } from './admin/admin-page';
+import { AlertsPage } from './nurse/alerts';
+import { BoardPage } from './nurse/board-page';
+import { Field, LanguageSwitch } from './shared/components';
+import { SessionContext, translator, useSession, type Session } from './shared/context';
 import { isLanguage, type Language } from './i18n';
-import { connectLive, LAST_EVENT_KEY, type LiveEvent, type LiveStatus } from './live';
-import { LiveAlertsProvider, NewRedAnnouncements } from './live-alerts';
-import { PatientPage } from './patient-page';
+import { connectLive, LAST_EVENT_KEY, type LiveEvent, type LiveStatus } from './shared/live';
+import { LiveAlertsProvider, NewRedAnnouncements } from './nurse/live-alerts';
+import { PatientRecord } from './nurse/patient-record';
 import { PatientApp } from './patient/patient-app';
-import { href, parseRoute, type Route } from './routes';
+import { href, parseRoute, type Route } from './shared/routes';
 
 const SESSION_KEY = 'tm.session';
 const LANGUAGE_KEY = 'tm.language';
@@ -74,7 +74,7 @@ function Page({ route }: { route: Route }) {
     case 'alerts':
       return <AlertsPage />;
     case 'patient':
-      return <PatientPage key={route.patientId} patientId={route.patientId} />;
+      return <PatientRecord key={route.patientId} patientId={route.patientId} />;
     case 'admin':
       return <AdminPage section={route.section} />;
     case 'not-found':

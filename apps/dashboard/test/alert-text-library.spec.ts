@@ -1,4 +1,4 @@
-import { alertText, ruleName } from '../src/alert-text';
+import { alertText, ruleName } from '../src/nurse/alert-text';
 import { alert } from './fixtures';
 
 // The wording lives in @tm/rules; here it is replaced by a stand-in to check the dashboard asks it

@@ -1,22 +1,7 @@
 import { TELEHJERTE_DEFAULTS, TELEKOL_DEFAULTS } from '@tm/rules';
-import type { ThresholdRule } from '@tm/contracts';
-import { alertText, alertValueText, ruleName, ruleShapeOf } from '../src/alert-text';
-import { LANGUAGES, type RuleShape } from '../src/i18n';
+import { alertText, alertValueText, ruleName, ruleShapeOf, thresholdRuleShape } from '../src/nurse/alert-text';
+import { LANGUAGES } from '../src/i18n';
 import { alert } from './fixtures';
-
-function shapeOf(r: ThresholdRule): RuleShape {
-  switch (r.kind) {
-    case 'missing':
-      return { kind: r.kind, type: r.type };
-    case 'flag':
-      return { kind: r.kind, type: r.type, flag: r.flag };
-    case 'baseline':
-      return { kind: r.kind, code: r.code };
-    case 'absolute':
-    case 'change':
-      return { kind: r.kind, code: r.code, direction: r.direction };
-  }
-}
 
 describe('what a nurse reads of an alert', () => {
   it('falls back to the server’s message when the alert has no message key', () => {
@@ -27,7 +12,7 @@ describe('what a nurse reads of an alert', () => {
     const rules = [...TELEKOL_DEFAULTS, ...TELEHJERTE_DEFAULTS];
     for (const language of LANGUAGES)
       for (const r of rules) {
-        const name = ruleName(r.rule, shapeOf(r), language);
+        const name = ruleName(r.rule, thresholdRuleShape(r), language);
         expect([r.rule, name.includes(r.rule)]).toEqual([r.rule, false]);
       }
   });

@@ -14,7 +14,7 @@ import {
   sortBoard,
   triageAlert,
   upsertAlert,
-} from '../src/board';
+} from '../src/nurse/board';
 import { alert, patient } from './fixtures';
 
 const now = new Date('2026-03-10T12:00:00Z');

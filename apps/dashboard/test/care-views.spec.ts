@@ -1,9 +1,9 @@
 import { QUESTIONNAIRES, TELEKOL_SYMPTOM_DIARY, MMRC_DYSPNOEA_SCALE, type Adherence, type StoredQuestionnaireResponse } from '@tm/contracts';
 import { TELEKOL_DEFAULT_PLAN } from '@tm/rules';
-import { adherenceTable, boardAdherenceText, countText, overdueText } from '../src/adherence-model';
-import { monitoringState } from '../src/board';
-import { describeActivity, draftOf, planOfDraft } from '../src/care-plan-model';
-import { responseGrid, questionnairesToShow } from '../src/responses-model';
+import { adherenceTable, boardAdherenceText, countText, overdueText } from '../src/nurse/adherence-model';
+import { monitoringState } from '../src/nurse/board';
+import { describeActivity, draftOf, planOfDraft } from '../src/nurse/care-plan-model';
+import { responseGrid, questionnairesToShow } from '../src/nurse/responses-model';
 import { friendlyDateTime, telHref } from '../src/patient/format';
 import { parsePatientRoute, patientHref } from '../src/patient/routes';
 import { patient } from './fixtures';

@@ -1,5 +1,5 @@
 import type { ThresholdRule } from '@tm/contracts';
-import { defaultResolution, linearScale, niceTicks, thresholdBands, thresholdLimits, valueDomain } from '../src/chart';
+import { defaultResolution, linearScale, niceTicks, thresholdBands, thresholdLimits, valueDomain } from '../src/shared/chart';
 
 const spo2Low: ThresholdRule = { rule: 'spo2-low', kind: 'absolute', code: '59408-5', direction: 'low', unit: '%', yellow: 92, red: 88 };
 const systolicHigh: ThresholdRule = { rule: 'systolic-high', kind: 'absolute', code: '8480-6', direction: 'high', unit: 'mm[Hg]', yellow: 160, red: 180 };

@@ -1,5 +1,5 @@
 import { describeRule, DICTIONARIES, formatNumber, measureName, translate, type MessageKey } from '../src/i18n';
-import { duration, timeAgo } from '../src/time';
+import { duration, timeAgo } from '../src/shared/time';
 
 const now = new Date('2026-03-10T12:00:00Z');
 

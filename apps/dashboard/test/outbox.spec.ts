@@ -1,5 +1,5 @@
 import type { QuestionnaireResponse, Triage } from '@tm/contracts';
-import { ApiError } from '../src/api';
+import { ApiError } from '../src/shared/api';
 import {
   FIRST_RETRY_MS,
   KEEP_SENT_MS,

@@ -1,4 +1,4 @@
-import { href, parseRoute } from '../src/routes';
+import { href, parseRoute } from '../src/shared/routes';
 
 describe('dashboard addresses', () => {
   it.each([

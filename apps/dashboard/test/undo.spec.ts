@@ -1,4 +1,4 @@
-import { DeferredActions, UNDO_MS } from '../src/undo';
+import { DeferredActions, UNDO_MS } from '../src/nurse/undo';
 
 describe('one-click acknowledge with undo', () => {
   beforeEach(() => jest.useFakeTimers({ now: new Date('2026-03-10T12:00:00Z') }));

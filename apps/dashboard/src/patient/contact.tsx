@@ -1,5 +1,5 @@
 import type { PatientCareTeam } from '@tm/contracts';
-import { useSession } from '../context';
+import { useSession } from '../shared/context';
 import { telHref } from './format';
 import { KeptNote, usePatientData } from './patient-data';
 

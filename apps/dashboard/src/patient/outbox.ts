@@ -1,6 +1,6 @@
 import { QuestionnaireResponseSchema, TriageSchema, type QuestionnaireResponse, type Triage } from '@tm/contracts';
 import { z } from 'zod';
-import { ApiError } from '../api';
+import { ApiError } from '../shared/api';
 
 /**
  * Answers the patient has sent, kept in the browser (localStorage) until the hospital has them.

@@ -1,10 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { MeSchema, QuestionnaireDefinitionSchema, StoredQuestionnaireResponseSchema, type QuestionnaireResponse } from '@tm/contracts';
-import { PLAN_TIME_ZONE } from '@tm/rules';
+import { CLINIC_TIME_ZONE, MeSchema, QuestionnaireDefinitionSchema, StoredQuestionnaireResponseSchema, type QuestionnaireResponse } from '@tm/contracts';
 import { z } from 'zod';
-import type { Api } from '../api';
-import { LanguageSwitch } from '../components';
-import { useSession } from '../context';
+import type { Api } from '../shared/api';
+import { LanguageSwitch } from '../shared/components';
+import { useSession } from '../shared/context';
 import type { Language, MessageKey } from '../i18n';
 import { ContactPage } from './contact';
 import { friendlyDateTime } from './format';
@@ -137,7 +136,7 @@ function OutboxNotes() {
       )}
       {failed.map((e) => (
         <div key={e.response.id} className="me-banner me-banner-error">
-          <p>{t('me.outbox.failed', { when: friendlyDateTime(language, e.response.authoredAt, new Date(), PLAN_TIME_ZONE), reason: e.error ?? '' })}</p>
+          <p>{t('me.outbox.failed', { when: friendlyDateTime(language, e.response.authoredAt, new Date(), CLINIC_TIME_ZONE), reason: e.error ?? '' })}</p>
           <p>{t('me.q.call')}</p>
           <button type="button" className="secondary" onClick={() => outbox.remove(e.response.id)}>
             {t('me.outbox.remove')}

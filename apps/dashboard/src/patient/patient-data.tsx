@@ -1,7 +1,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import type { Me, QuestionnaireDefinition, QuestionnaireResponse } from '@tm/contracts';
-import { errorText } from '../components';
-import { useSession } from '../context';
+import { errorText } from '../shared/components';
+import { useSession } from '../shared/context';
 import type { Kept, KeptMemory } from './kept-resource';
 import type { OutboxEntry } from './outbox';
 

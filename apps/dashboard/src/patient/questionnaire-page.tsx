@@ -1,7 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
-import type { QuestionnaireDefinition, QuestionnaireItem } from '@tm/contracts';
-import { PLAN_TIME_ZONE } from '@tm/rules';
-import { useNow, useSession } from '../context';
+import { CLINIC_TIME_ZONE, type QuestionnaireDefinition, type QuestionnaireItem } from '@tm/contracts';
+import { useNow, useSession } from '../shared/context';
 import type { MessageKey } from '../i18n';
 import { ContactList } from './contact';
 import { friendlyDateTime } from './format';
@@ -237,7 +236,7 @@ function QuestionnaireForm({ definition }: { definition: QuestionnaireDefinition
         entry?.status === 'sent' ? 'sent' : entry?.status === 'failed' ? 'failed' : entry === undefined || outbox.sending.has(phase.id) ? 'sending' : 'waiting';
       const text =
         state === 'sent'
-          ? t('me.q.sentText', { when: friendlyDateTime(language, entry?.sentAt ?? new Date().toISOString(), now, PLAN_TIME_ZONE) })
+          ? t('me.q.sentText', { when: friendlyDateTime(language, entry?.sentAt ?? new Date().toISOString(), now, CLINIC_TIME_ZONE) })
           : state === 'failed'
             ? t('me.q.failedText', { reason: entry?.error ?? '' })
             : t(state === 'sending' ? 'me.q.sendingText' : 'me.q.waitingText');

@@ -1,6 +1,6 @@
 import { TYPE_COMPONENTS, MEASUREMENT_TYPES, type MeasurementType, type ObservationRow } from '@tm/contracts';
 import { formatNumber, translate, type Language } from '../i18n';
-import type { SeriesPoint } from '../trend-chart';
+import type { SeriesPoint } from '../shared/trend-chart';
 
 /**
  * The patient's readings from GET /api/me/observations (one row per component), put back together

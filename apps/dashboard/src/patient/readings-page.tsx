@@ -1,10 +1,9 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import { CODE_DEFINITIONS, isMeasurementActivity, isObservationCode, ObservationRowSchema, PatientCarePlanSchema, StoredQuestionnaireResponseSchema, type MeasurementType } from '@tm/contracts';
-import { PLAN_TIME_ZONE } from '@tm/rules';
+import { CLINIC_TIME_ZONE, CODE_DEFINITIONS, isMeasurementActivity, isObservationCode, ObservationRowSchema, PatientCarePlanSchema, StoredQuestionnaireResponseSchema, type MeasurementType } from '@tm/contracts';
 import { z } from 'zod';
-import { query } from '../api';
-import { useNow, useSession } from '../context';
-import { TrendChart } from '../trend-chart';
+import { query } from '../shared/api';
+import { useNow, useSession } from '../shared/context';
+import { TrendChart } from '../shared/trend-chart';
 import { friendlyDateTime } from './format';
 import { useKept } from './kept-resource';
 import { KeptNote, usePatientData } from './patient-data';
@@ -99,7 +98,7 @@ function Answers() {
                   <li key={r.id}>
                     <details>
                       <summary>
-                        {definition?.title[language] ?? r.questionnaireId}, {friendlyDateTime(language, r.authoredAt, now, PLAN_TIME_ZONE)}
+                        {definition?.title[language] ?? r.questionnaireId}, {friendlyDateTime(language, r.authoredAt, now, CLINIC_TIME_ZONE)}
                       </summary>
                       <dl className="answer-values">
                         {r.answers.map((a) => {
@@ -162,10 +161,10 @@ export function ReadingsPage() {
                             </div>
                           ))}
                         </dl>
-                        <p>{t('me.readings.measured', { when: friendlyDateTime(language, r.measuredAt, now, PLAN_TIME_ZONE) })}</p>
+                        <p>{t('me.readings.measured', { when: friendlyDateTime(language, r.measuredAt, now, CLINIC_TIME_ZONE) })}</p>
                         <p className="received" data-testid="received">
                           <span aria-hidden="true">✓ </span>
-                          {t('me.readings.received', { when: friendlyDateTime(language, r.receivedAt, now, PLAN_TIME_ZONE) })}
+                          {t('me.readings.received', { when: friendlyDateTime(language, r.receivedAt, now, CLINIC_TIME_ZONE) })}
                         </p>
                       </li>
                     ))}

@@ -1,6 +1,6 @@
-import type { MeasurementType, QuestionnaireDefinition, Today, TodayActivity } from '@tm/contracts';
+import { localDate, type MeasurementType, type QuestionnaireDefinition, type Today, type TodayActivity } from '@tm/contracts';
 import { translate, type Language, type MessageKey } from '../i18n';
-import { formatLongDate, localDateOf } from './format';
+import { formatLongDate } from './format';
 import type { OutboxEntry } from './outbox';
 
 /**
@@ -57,7 +57,7 @@ const STATUS_KEYS: Record<PlanRowStatus, MessageKey> = {
 
 /** Responses to this questionnaire in the outbox, not yet received, answered on `date` (in `timeZone`). */
 export function waitingAnswers(entries: readonly OutboxEntry[], questionnaireId: string, date: string, timeZone: string): number {
-  return entries.filter((e) => e.status === 'waiting' && e.response.questionnaireId === questionnaireId && localDateOf(e.response.authoredAt, timeZone) === date).length;
+  return entries.filter((e) => e.status === 'waiting' && e.response.questionnaireId === questionnaireId && localDate(e.response.authoredAt, timeZone) === date).length;
 }
 
 function statusOf(a: TodayActivity, waiting: number): PlanRowStatus {

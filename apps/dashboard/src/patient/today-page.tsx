@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { TodaySchema } from '@tm/contracts';
-import { useNow, useSession } from '../context';
+import { useNow, useSession } from '../shared/context';
 import { ContactList } from './contact';
 import { formatLongDate, friendlyDateTime } from './format';
 import { useKept } from './kept-resource';

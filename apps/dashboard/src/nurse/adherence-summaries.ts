@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { PatientAdherenceSummarySchema, type PatientAdherenceSummary } from '@tm/contracts';
 import { z } from 'zod';
-import { useLiveEvents, useResource, useSession } from './context';
+import { useLiveEvents, useResource, useSession } from '../shared/context';
 
 /**
  * After a live event the summaries are fetched again this much later, once for all the events in

@@ -1,5 +1,5 @@
 import type { QuestionnaireDefinition, StoredQuestionnaireResponse, Triage } from '@tm/contracts';
-import { formatNumber, type Language } from './i18n';
+import { formatNumber, type Language } from '../i18n';
 
 /**
  * A patient's answers to one questionnaire as the nurse reads a symptom diary: one row per

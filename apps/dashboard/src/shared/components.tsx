@@ -1,26 +1,7 @@
 import { useId, type ReactNode } from 'react';
-import type { Severity } from '@tm/contracts';
 import { ApiError, isNotFound } from './api';
-import type { BoardTriage } from './board';
 import { useSession, type Resource } from './context';
-import { LANGUAGES, isLanguage, type Language } from './i18n';
-
-const SHAPES: Record<BoardTriage, string> = { red: '▲', yellow: '◆', green: '●', none: '○' };
-
-/** Triage as a word and a shape as well as a colour (WCAG 1.4.1); "no data" is grey, not green. */
-export function TriageBadge({ triage }: { triage: BoardTriage }) {
-  const { t } = useSession();
-  return (
-    <span className={`badge badge-${triage}`} data-testid="triage" data-triage={triage}>
-      <span aria-hidden="true">{SHAPES[triage]} </span>
-      {t(`triage.${triage}`)}
-    </span>
-  );
-}
-
-export function SeverityBadge({ severity }: { severity: Severity }) {
-  return <TriageBadge triage={severity} />;
-}
+import { LANGUAGES, isLanguage, type Language } from '../i18n';
 
 export function errorText(error: unknown, notAvailable: string): string {
   if (isNotFound(error)) return notAvailable;
@@ -48,12 +29,22 @@ export function Loaded<T>({ resource, retry, children }: { resource: Resource<T>
   }
 }
 
-export function Field({ label, children }: { label: string; children: (id: string) => ReactNode }) {
+/**
+ * A labelled control. With an `error` the message is shown under the control and tied to it:
+ * `children` gets the id of the message to put in `aria-describedby`.
+ */
+export function Field({ label, error, children }: { label: string; error?: string; children: (id: string, errorId?: string) => ReactNode }) {
   const id = useId();
+  const errorId = error ? `${id}-error` : undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      {children(id)}
+      {children(id, errorId)}
+      {error && (
+        <p id={errorId} className="error field-error">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

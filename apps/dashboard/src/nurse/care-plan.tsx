@@ -2,9 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { CarePlanVersionSchema, PatientCarePlanSchema, type ActivityName, type CarePlanVersion, type PatientCarePlan, type QuestionnaireDefinition } from '@tm/contracts';
 import { z } from 'zod';
 import { activityChoices, describeActivity, draftOf, planOfDraft, type DraftLine } from './care-plan-model';
-import { Field, Loaded, errorText } from './components';
-import { useResource, useSession } from './context';
-import { formatDate, formatDateTime, translate } from './i18n';
+import { Field, Loaded, errorText } from '../shared/components';
+import { DataTable, type Column } from '../shared/data-table';
+import { useResource, useSession } from '../shared/context';
+import { formatDate, formatDateTime, translate } from '../i18n';
 import { questionnaireDefinitions } from './questionnaires';
 
 /** Nurses and administrators change a plan; home care reads the same plan. */
@@ -134,37 +135,18 @@ function PlanForm({ patientId, plan, definitions, onSaved }: { patientId: string
 function Versions({ versions, definitions }: { versions: readonly CarePlanVersion[]; definitions: readonly QuestionnaireDefinition[] }) {
   const { t, language } = useSession();
   if (versions.length === 0) return null;
+  const columns: Column<CarePlanVersion>[] = [
+    { key: 'version', header: t('plan.col.version'), cell: (v) => v.version },
+    { key: 'by', header: t('plan.col.by'), cell: (v) => v.changedBy ?? '–' },
+    { key: 'when', header: t('plan.col.when'), cell: (v) => <time dateTime={v.changedAt}>{formatDateTime(language, v.changedAt)}</time> },
+    { key: 'start', header: t('plan.col.start'), cell: (v) => <time dateTime={v.startedAt}>{formatDate(language, v.startedAt)}</time> },
+    { key: 'activities', header: t('plan.col.activities'), cell: (v) => v.plan.activities.map((a) => describeActivity(a, language, definitions)).join('; ') },
+  ];
   return (
     <details>
       <summary>{t('plan.versions', { count: versions.length })}</summary>
       <div className="table-scroll">
-        <table className="data-table" data-testid="plan-versions">
-          <caption className="visually-hidden">{t('plan.versions', { count: versions.length })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('plan.col.version')}</th>
-              <th scope="col">{t('plan.col.by')}</th>
-              <th scope="col">{t('plan.col.when')}</th>
-              <th scope="col">{t('plan.col.start')}</th>
-              <th scope="col">{t('plan.col.activities')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {versions.map((v) => (
-              <tr key={v.version}>
-                <td>{v.version}</td>
-                <td>{v.changedBy ?? '–'}</td>
-                <td>
-                  <time dateTime={v.changedAt}>{formatDateTime(language, v.changedAt)}</time>
-                </td>
-                <td>
-                  <time dateTime={v.startedAt}>{formatDate(language, v.startedAt)}</time>
-                </td>
-                <td>{v.plan.activities.map((a) => describeActivity(a, language, definitions)).join('; ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable rows={versions} columns={columns} caption={t('plan.versions', { count: versions.length })} rowKey={(v) => v.version} testId="plan-versions" />
       </div>
     </details>
   );

@@ -1,6 +1,6 @@
 import { QuestionnaireDefinitionSchema, type QuestionnaireDefinition } from '@tm/contracts';
 import { z } from 'zod';
-import type { Api } from './api';
+import type { Api } from '../shared/api';
 
 const cache = new WeakMap<Api, Promise<readonly QuestionnaireDefinition[]>>();
 

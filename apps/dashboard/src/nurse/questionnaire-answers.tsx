@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { PatientCarePlanSchema, StoredQuestionnaireResponseSchema, questionnaireIdOf, type QuestionnaireDefinition, type StoredQuestionnaireResponse, type Triage } from '@tm/contracts';
 import { z } from 'zod';
-import { query } from './api';
-import { Loaded, TriageBadge } from './components';
-import { useLiveEvents, useResource, useSession } from './context';
-import { formatDateTime, formatNumber } from './i18n';
+import { query } from '../shared/api';
+import { Loaded } from '../shared/components';
+import { TriageBadge } from './triage-badge';
+import { useLiveEvents, useResource, useSession } from '../shared/context';
+import { formatDateTime, formatNumber } from '../i18n';
 import { questionnaireDefinitions } from './questionnaires';
 import { questionnairesToShow, responseGrid } from './responses-model';
-import { TrendChart } from './trend-chart';
+import { TrendChart } from '../shared/trend-chart';
 
 const DAYS = 90;
 const SHAPES: Record<Triage, string> = { red: '▲', yellow: '◆', green: '●' };

@@ -1,8 +1,8 @@
-import { MeasurementTypeSchema, type Alert } from '@tm/contracts';
+import { MeasurementTypeSchema, type Alert, type ThresholdRule } from '@tm/contracts';
 import { alertMessage, ruleLabel } from '@tm/rules';
 import { z } from 'zod';
-import { describeRule, formatNumber, translate, unitText, type Language, type RuleShape } from './i18n';
-import { duration } from './time';
+import { describeRule, formatNumber, translate, unitText, type Language, type RuleShape } from '../i18n';
+import { duration } from '../shared/time';
 
 /**
  * What a nurse reads of an alert, in her language and number format. The wording lives in
@@ -28,6 +28,21 @@ export function ruleShapeOf(alert: Pick<Alert, 'kind' | 'code' | 'threshold'>): 
   const threshold = ThresholdShapeSchema.safeParse(alert.threshold);
   const t = threshold.success ? threshold.data : {};
   return { kind: alert.kind, code: alert.code, direction: t.direction ?? null, type: t.type ?? null, flag: t.flag ?? null };
+}
+
+/** What a threshold rule watches. */
+export function thresholdRuleShape(r: ThresholdRule): RuleShape {
+  switch (r.kind) {
+    case 'missing':
+      return { kind: r.kind, type: r.type };
+    case 'flag':
+      return { kind: r.kind, type: r.type, flag: r.flag };
+    case 'baseline':
+      return { kind: r.kind, code: r.code };
+    case 'absolute':
+    case 'change':
+      return { kind: r.kind, code: r.code, direction: r.direction };
+  }
 }
 
 /**

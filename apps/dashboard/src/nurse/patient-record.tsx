@@ -1,25 +1,27 @@
 import { useEffect, useState } from 'react';
 import { CODE_DEFINITIONS, isObservationCode, ObservationRowSchema, TrendBucketSchema, type Alert, type Programme, type ThresholdRule } from '@tm/contracts';
 import { z } from 'zod';
-import { isNotFound, query, type Api } from './api';
+import { isNotFound, query, type Api } from '../shared/api';
 import { AdherenceView } from './adherence';
 import { overdueText } from './adherence-model';
 import { useAdherenceSummaries } from './adherence-summaries';
 import { AlertList } from './alerts';
 import { alertText } from './alert-text';
 import { boardTriage, monitoringState, patientAlertOrder, triageAlert, upsertAlert } from './board';
-import { defaultResolution, RANGES, rangeStart, type RangeKey, type Resolution } from './chart';
+import { defaultResolution, RANGES, rangeStart, type RangeKey, type Resolution } from '../shared/chart';
 import { CarePlanEditor } from './care-plan';
-import { Field, Loaded, TriageBadge } from './components';
-import { useLiveEvents, useNow, useResource, useSession } from './context';
-import { formatDateTime, formatNumber } from './i18n';
+import { Field, Loaded } from '../shared/components';
+import { DataTable, type Column } from '../shared/data-table';
+import { TriageBadge } from './triage-badge';
+import { useLiveEvents, useNow, useResource, useSession } from '../shared/context';
+import { formatDateTime, formatNumber } from '../i18n';
 import { useLiveAlerts } from './live-alerts';
 import { QuestionnaireAnswers } from './questionnaire-answers';
 import { AlertListSchema, PatientListSchema } from './schemas';
-import { href } from './routes';
-import { duration, timeAgo } from './time';
+import { href } from '../shared/routes';
+import { duration, timeAgo } from '../shared/time';
 import { ThresholdEditor } from './thresholds';
-import { TrendChart, type SeriesPoint } from './trend-chart';
+import { TrendChart, type SeriesPoint } from '../shared/trend-chart';
 
 /** The measures charted for each programme, in the order a clinician reads them. */
 const PROGRAMME_MEASURES: Record<Programme, string[]> = {
@@ -37,6 +39,7 @@ const DeviceStatusSchema = z.object({
   gatewayState: z.enum(['online', 'offline']).nullish(),
 });
 const DeviceListSchema = z.array(DeviceStatusSchema);
+type Device = z.infer<typeof DeviceStatusSchema>;
 
 async function loadSeries(api: Api, patientId: string, code: string, resolution: Resolution, from: Date, to: Date): Promise<SeriesPoint[]> {
   const base = `/api/patients/${encodeURIComponent(patientId)}`;
@@ -132,39 +135,30 @@ function Devices({ patientId }: { patientId: string }) {
       throw e;
     }
   }, [api, patientId]);
+  const deviceColumns: Column<Device>[] = [
+    { key: 'device', header: t('device.device'), cell: (d) => d.deviceId },
+    { key: 'model', header: t('device.model'), cell: (d) => d.deviceModel ?? '–' },
+    {
+      key: 'battery',
+      header: t('device.battery'),
+      cell: (d) => (d.battery == null ? '–' : `${formatNumber(language, d.battery)} %`),
+      className: (d) => (d.battery != null && d.battery < 20 ? 'warn' : undefined),
+    },
+    { key: 'lastSeen', header: t('device.lastSeen'), cell: (d) => (d.lastSeen == null ? '–' : <time dateTime={d.lastSeen}>{timeAgo(language, d.lastSeen, now)}</time>) },
+    { key: 'gateway', header: t('device.gateway'), cell: (d) => d.gatewayId ?? '–' },
+    {
+      key: 'gatewayState',
+      header: t('device.gatewayState'),
+      cell: (d) => (d.gatewayState == null ? '–' : <span className={`flag flag-${d.gatewayState}`}>{t(d.gatewayState === 'online' ? 'device.online' : 'device.offline')}</span>),
+    },
+  ];
   return (
     <Loaded resource={devices} retry={reload}>
       {(list) =>
         list.length === 0 ? (
           <p>{t('device.none')}</p>
         ) : (
-          <table className="data-table" data-testid="devices">
-            <caption className="visually-hidden">{t('patient.devices')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('device.device')}</th>
-                <th scope="col">{t('device.model')}</th>
-                <th scope="col">{t('device.battery')}</th>
-                <th scope="col">{t('device.lastSeen')}</th>
-                <th scope="col">{t('device.gateway')}</th>
-                <th scope="col">{t('device.gatewayState')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((d) => (
-                <tr key={d.deviceId}>
-                  <td>{d.deviceId}</td>
-                  <td>{d.deviceModel ?? '–'}</td>
-                  <td className={d.battery != null && d.battery < 20 ? 'warn' : undefined}>{d.battery == null ? '–' : `${formatNumber(language, d.battery)} %`}</td>
-                  <td>{d.lastSeen == null ? '–' : <time dateTime={d.lastSeen}>{timeAgo(language, d.lastSeen, now)}</time>}</td>
-                  <td>{d.gatewayId ?? '–'}</td>
-                  <td>
-                    {d.gatewayState == null ? '–' : <span className={`flag flag-${d.gatewayState}`}>{t(d.gatewayState === 'online' ? 'device.online' : 'device.offline')}</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable rows={list} columns={deviceColumns} caption={t('patient.devices')} rowKey={(d) => d.deviceId} testId="devices" />
         )
       }
     </Loaded>
@@ -193,7 +187,7 @@ function PatientAlerts({ patientId }: { patientId: string }) {
   );
 }
 
-export function PatientPage({ patientId }: { patientId: string }) {
+export function PatientRecord({ patientId }: { patientId: string }) {
   const { api, t, language } = useSession();
   const live = useLiveAlerts();
   const now = useNow();

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type DependencyList } from 'react';
 import type { User } from '@tm/contracts';
 import type { Api } from './api';
-import { translate, type Language, type MessageKey, type Params } from './i18n';
+import { translate, type Language, type MessageKey, type Params } from '../i18n';
 import type { LiveEvent, LiveStatus } from './live';
 
 export interface Session {
@@ -59,6 +59,18 @@ export function useResource<T>(load: () => Promise<T>, deps: DependencyList): [R
   }, [reload]);
   const update = useCallback((f: (data: T) => T) => setState((s) => (s.status === 'ok' ? { status: 'ok', data: f(s.data) } : s)), []);
   return [state, reload, update];
+}
+
+/** Calls `reload` when the live connection is back after a gap: what was missed is refetched, whatever the replay delivers. */
+export function useReloadAfterLiveGap(reload: () => void): void {
+  const { liveStatus } = useSession();
+  const wasDisconnected = useRef(false);
+  useEffect(() => {
+    if (liveStatus === 'disconnected') wasDisconnected.current = true;
+    if (liveStatus !== 'connected' || !wasDisconnected.current) return;
+    wasDisconnected.current = false;
+    reload();
+  }, [liveStatus, reload]);
 }
 
 /** Calls the latest `listener` for every live event while the component is mounted. */

@@ -6,13 +6,14 @@ import { useAdherenceSummaries } from './adherence-summaries';
 import { acknowledgeAlert } from './alerts';
 import { alertText, alertValueText } from './alert-text';
 import { actionableAlerts, boardCounts, boardTriage, greenWithNewReadings, markSeen, monitoringState, sortBoard, triageAlert, type BoardTriage } from './board';
-import { Loaded, TriageBadge, errorText } from './components';
-import { canActOnAlerts, useLiveEvents, useNow, useResource, useSession } from './context';
-import { formatDateTime, formatNumber, type MessageKey } from './i18n';
+import { Loaded, errorText } from '../shared/components';
+import { TriageBadge } from './triage-badge';
+import { canActOnAlerts, useLiveEvents, useNow, useReloadAfterLiveGap, useResource, useSession } from '../shared/context';
+import { formatDateTime, formatNumber, type MessageKey } from '../i18n';
 import { useLiveAlerts } from './live-alerts';
-import { href } from './routes';
+import { href } from '../shared/routes';
 import { PatientListSchema } from './schemas';
-import { duration, timeAgo } from './time';
+import { duration, timeAgo } from '../shared/time';
 import { DeferredActions, UNDO_MS } from './undo';
 
 function useStoredState<T>(key: string, initial: T, parse: (raw: unknown) => T): [T, (v: T) => void] {
@@ -52,7 +53,7 @@ const COUNT_KEYS: Record<BoardTriage, MessageKey> = { red: 'board.count.red', ye
 const patientLabel = (p: PatientSummary): string => `${p.id} ${p.displayName}`;
 
 export function BoardPage() {
-  const { api, user, t, language, liveStatus } = useSession();
+  const { api, user, t, language } = useSession();
   const live = useLiveAlerts();
   const now = useNow();
   const [patients, reloadPatients, updatePatients] = useResource(() => api.get('/api/patients', PatientListSchema), [api]);
@@ -78,13 +79,7 @@ export function BoardPage() {
   useEffect(() => () => clearTimeout(refresh.current), []);
 
   // After a gap in the live connection the board is refetched, whatever the replay delivers.
-  const wasDisconnected = useRef(false);
-  useEffect(() => {
-    if (liveStatus === 'disconnected') wasDisconnected.current = true;
-    if (liveStatus !== 'connected' || !wasDisconnected.current) return;
-    wasDisconnected.current = false;
-    reloadPatients();
-  }, [liveStatus, reloadPatients]);
+  useReloadAfterLiveGap(reloadPatients);
 
   useLiveEvents((e) => {
     switch (e.type) {

@@ -1,5 +1,5 @@
 import type { Adherence, AdherenceCount, OverdueActivity, PatientAdherenceSummary } from '@tm/contracts';
-import { formatNumber, measurementTypeName, translate, type Language } from './i18n';
+import { formatNumber, measurementTypeName, translate, type Language } from '../i18n';
 
 /**
  * Expected vs received by the plan (ARCHITECTURE.md §10), as the nurse reads it: "5 af 6 (83 %)"

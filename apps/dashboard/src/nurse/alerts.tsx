@@ -1,16 +1,17 @@
 import { useEffect, useState } from 'react';
 import { AlertSchema, AlertStatusSchema, type Alert, type AlertStatus } from '@tm/contracts';
 import { z } from 'zod';
-import { isForbidden, query, type Api } from './api';
+import { isForbidden, query, type Api } from '../shared/api';
 import { alertText, alertValueText, ruleName, ruleShapeOf } from './alert-text';
 import { alertsPageOrder, upsertAlert } from './board';
-import { Field, Loaded, SeverityBadge, errorText } from './components';
-import { canActOnAlerts, useLiveEvents, useNow, useResource, useSession } from './context';
-import { formatDateTime, measureName } from './i18n';
+import { Field, Loaded, errorText } from '../shared/components';
+import { SeverityBadge } from './triage-badge';
+import { canActOnAlerts, useLiveEvents, useNow, useResource, useSession } from '../shared/context';
+import { formatDateTime, measureName } from '../i18n';
 import { useLiveAlerts } from './live-alerts';
-import { href } from './routes';
+import { href } from '../shared/routes';
 import { AlertListSchema, PatientListSchema } from './schemas';
-import { timeAgo } from './time';
+import { timeAgo } from '../shared/time';
 
 export function acknowledgeAlert(api: Api, id: string, note?: string): Promise<Alert> {
   return api.send('POST', `/api/alerts/${encodeURIComponent(id)}/acknowledge`, note ? { note } : {}, AlertSchema);

@@ -1,4 +1,4 @@
-import { translate, type Language } from './i18n';
+import { translate, type Language } from '../i18n';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -8,7 +8,7 @@ import {
   type CarePlan,
   type QuestionnaireDefinition,
 } from '@tm/contracts';
-import { translate, type Language, type MessageKey, type Params } from './i18n';
+import { translate, type Language, type MessageKey, type Params } from '../i18n';
 
 /**
  * The nurse's plan editor as data: a plan shown as lines of text fields (what the form holds) and

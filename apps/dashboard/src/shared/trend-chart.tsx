@@ -1,7 +1,8 @@
 import type { ThresholdRule } from '@tm/contracts';
 import { linearScale, niceTicks, thresholdBands, thresholdLimits, valueDomain } from './chart';
 import { useSession } from './context';
-import { formatDate, formatDateTime, formatNumber, formatTime, measureName, unitText } from './i18n';
+import { DataTable, type Column } from './data-table';
+import { formatDate, formatDateTime, formatNumber, formatTime, measureName, unitText } from '../i18n';
 
 /** One point of a series: a raw reading (min = max = value) or a bucket (value = average). */
 export interface SeriesPoint {
@@ -52,6 +53,27 @@ export function TrendChart({ code, unit, points, from, to, rules, bucketed, titl
   const WIDTH = variant === 'large' ? Math.max(280, Math.round(width ?? 360)) : COMPACT_WIDTH;
   const lastTick = layout.xTicks - 1;
   const fmt = (v: number): string => formatNumber(language, v);
+  const tableColumns: Column<SeriesPoint>[] = [
+    { key: 'time', header: t('trend.time'), cell: (p) => <time dateTime={p.at}>{formatDateTime(language, p.at)}</time> },
+    ...(bucketed
+      ? [
+          { key: 'avg', header: t('trend.avg'), cell: (p: SeriesPoint) => fmt(p.value) },
+          { key: 'min', header: t('trend.min'), cell: (p: SeriesPoint) => fmt(p.min) },
+          { key: 'max', header: t('trend.max'), cell: (p: SeriesPoint) => fmt(p.max) },
+          { key: 'count', header: t('trend.count'), cell: (p: SeriesPoint) => p.count },
+        ]
+      : [
+          {
+            key: 'value',
+            header: t('trend.value'),
+            cell: (p: SeriesPoint) => (
+              <>
+                {fmt(p.value)} {unitLabel}
+              </>
+            ),
+          },
+        ]),
+  ];
   const spanDays = (to.getTime() - from.getTime()) / 86_400_000;
   const tickLabel = (d: Date): string => (spanDays > 2 ? formatDate(language, d.toISOString()) : formatTime(language, d.toISOString()));
 
@@ -126,45 +148,7 @@ export function TrendChart({ code, unit, points, from, to, rules, bucketed, titl
           {bands.length > 0 && <p className="muted legend">{t('trend.legend')}</p>}
           <details>
             <summary>{t('trend.showTable')}</summary>
-            <table className="data-table">
-              <caption className="visually-hidden">{name}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('trend.time')}</th>
-                  {bucketed ? (
-                    <>
-                      <th scope="col">{t('trend.avg')}</th>
-                      <th scope="col">{t('trend.min')}</th>
-                      <th scope="col">{t('trend.max')}</th>
-                      <th scope="col">{t('trend.count')}</th>
-                    </>
-                  ) : (
-                    <th scope="col">{t('trend.value')}</th>
-                  )}
-                </tr>
-              </thead>
-              <tbody>
-                {[...sorted].reverse().map((p) => (
-                  <tr key={p.at}>
-                    <td>
-                      <time dateTime={p.at}>{formatDateTime(language, p.at)}</time>
-                    </td>
-                    {bucketed ? (
-                      <>
-                        <td>{fmt(p.value)}</td>
-                        <td>{fmt(p.min)}</td>
-                        <td>{fmt(p.max)}</td>
-                        <td>{p.count}</td>
-                      </>
-                    ) : (
-                      <td>
-                        {fmt(p.value)} {unitLabel}
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable rows={[...sorted].reverse()} columns={tableColumns} caption={name} rowKey={(p) => p.at} />
           </details>
         </>
       )}

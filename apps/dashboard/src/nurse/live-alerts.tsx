@@ -1,9 +1,9 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Alert, PatientSummary } from '@tm/contracts';
-import type { Api } from './api';
+import type { Api } from '../shared/api';
 import { alertText } from './alert-text';
 import { applyAlertEvent, mergeFetched, newReds, type Reraised } from './board';
-import { useSession, type Resource } from './context';
+import { useReloadAfterLiveGap, useSession, type Resource } from '../shared/context';
 import { AlertListSchema } from './schemas';
 
 /**
@@ -73,7 +73,7 @@ function chime(): void {
 }
 
 export function LiveAlertsProvider({ children }: { children: ReactNode }) {
-  const { api, subscribe, liveStatus } = useSession();
+  const { api, subscribe } = useSession();
   const [alerts, setAlerts] = useState<Resource<readonly Alert[]>>({ status: 'loading' });
   const [reraised, setReraised] = useState<Record<string, string>>({});
   const [announcements, setAnnouncements] = useState<Announcement[]>([]);
@@ -149,13 +149,7 @@ export function LiveAlertsProvider({ children }: { children: ReactNode }) {
   );
 
   // After a gap in the live connection the list is refetched, whatever the replay delivers.
-  const wasDisconnected = useRef(false);
-  useEffect(() => {
-    if (liveStatus === 'disconnected') wasDisconnected.current = true;
-    if (liveStatus !== 'connected' || !wasDisconnected.current) return;
-    wasDisconnected.current = false;
-    reload();
-  }, [liveStatus, reload]);
+  useReloadAfterLiveGap(reload);
 
   const apply = useCallback((alert: Alert) => commit(applyAlertEvent(known.current ?? [], alert), true), [commit]);
   const setSound = useCallback((on: boolean) => {

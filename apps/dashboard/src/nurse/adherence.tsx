@@ -2,9 +2,9 @@ import { useRef, useState, useEffect } from 'react';
 import { AdherenceSchema } from '@tm/contracts';
 import { adherenceLevel, adherenceTable, countText } from './adherence-model';
 import { activityName } from './care-plan-model';
-import { Loaded } from './components';
-import { useLiveEvents, useResource, useSession } from './context';
-import { formatDate } from './i18n';
+import { Loaded } from '../shared/components';
+import { useLiveEvents, useResource, useSession } from '../shared/context';
+import { formatDate } from '../i18n';
 import { questionnaireDefinitions } from './questionnaires';
 
 /**

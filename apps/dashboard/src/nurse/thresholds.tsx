@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { CODE_DEFINITIONS, OBSERVATION_CODES, PatientThresholdsSchema, ThresholdsBodySchema, type ObservationCode, type ThresholdRule, type ThresholdRuleView } from '@tm/contracts';
-import { Field, Loaded, errorText } from './components';
-import { useResource, useSession } from './context';
-import { ruleName } from './alert-text';
-import { formatDateTime, measureName, unitText, type RuleShape } from './i18n';
+import { Field, Loaded, errorText } from '../shared/components';
+import { useResource, useSession } from '../shared/context';
+import { ruleName, thresholdRuleShape } from './alert-text';
+import { formatDateTime, measureName, unitText } from '../i18n';
 
 /** Nurses and administrators change thresholds; home care sees them. */
 const canEditThresholds = (role: string): boolean => role === 'nurse' || role === 'admin';
@@ -26,20 +26,6 @@ function NumberInput({ label, value, onChange, disabled }: { label: string; valu
   );
 }
 
-function shapeOf(r: ThresholdRule): RuleShape {
-  switch (r.kind) {
-    case 'missing':
-      return { kind: r.kind, type: r.type };
-    case 'flag':
-      return { kind: r.kind, type: r.type, flag: r.flag };
-    case 'baseline':
-      return { kind: r.kind, code: r.code };
-    case 'absolute':
-    case 'change':
-      return { kind: r.kind, code: r.code, direction: r.direction };
-  }
-}
-
 type Provenance = Pick<ThresholdRuleView, 'personal' | 'setBy' | 'setAt'>;
 
 function RuleRow({
@@ -57,7 +43,7 @@ function RuleRow({
 }) {
   const { t, language } = useSession();
   const unit = rule.kind === 'absolute' || rule.kind === 'change' ? ` (${unitText(rule.unit)})` : '';
-  const name = ruleName(rule.rule, shapeOf(rule), language);
+  const name = ruleName(rule.rule, thresholdRuleShape(rule), language);
   return (
     <fieldset className="rule" data-testid={`threshold-${rule.rule}`}>
       <legend>

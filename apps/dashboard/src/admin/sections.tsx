@@ -1,0 +1,297 @@
+import { useState, type ReactNode } from 'react';
+import {
+  AdminGatewaySchema,
+  AdminPatientSchema,
+  AdminUserSchema,
+  AuditLogEntrySchema,
+  AuditQuerySchema,
+  CareTeamKindSchema,
+  CareTeamSchema,
+  ClinicianRoleSchema,
+  CreateCareTeamBodySchema,
+  CreateGatewayBodySchema,
+  CreatePatientBodySchema,
+  CreateUserBodySchema,
+  GatewayWithSecretSchema,
+  PROGRAMMES,
+  type AdminGateway,
+  type AdminPatient,
+  type AuditQuery,
+  type BindGatewayBody,
+  type GatewayWithSecret,
+  type UpdatePatientBody,
+} from '@tm/contracts';
+import { z } from 'zod';
+import type { MessageKey } from '../i18n';
+import { query, type Api } from '../shared/api';
+import { Field, Loaded } from '../shared/components';
+import { useResource, useSession } from '../shared/context';
+import { commaList, type FormField } from '../shared/form-model';
+import { SchemaForm } from '../shared/schema-form';
+import { AdminTable, Outcome, useAction, type Perform } from './admin-table';
+
+/** What a row's buttons may do: run a call (its outcome is shown) and reload the table. */
+interface RowAct {
+  api: Api;
+  perform: Perform;
+  reload: () => void;
+}
+
+type BodySchema = z.ZodType<unknown, Record<string, unknown>>;
+
+/**
+ * An admin list: a form that creates a row (validated with the contract's body schema), the
+ * outcome of the last call, and the rows typed by the contract, with optional buttons per row.
+ */
+function ListSection<Row extends { id: string }, Body extends BodySchema, Created>(props: {
+  path: string;
+  caption: MessageKey;
+  rowSchema: z.ZodType<Row>;
+  columns: readonly (keyof Row & string)[];
+  bodySchema: Body;
+  fields: readonly FormField<keyof z.input<Body> & string>[];
+  createdSchema: z.ZodType<Created>;
+  createdText?: (created: Created) => string;
+  actions?: (row: Row, act: RowAct) => ReactNode;
+}) {
+  const { path, caption, rowSchema, columns, bodySchema, fields, createdSchema, createdText, actions } = props;
+  const { api, t } = useSession();
+  const [message, failed, perform] = useAction();
+  const listSchema = z.array(rowSchema);
+  const [rows, reload] = useResource(() => api.get<Row[]>(path, listSchema), [api, path]);
+  return (
+    <>
+      <SchemaForm
+        schema={bodySchema}
+        fields={fields}
+        submit="admin.create"
+        onSubmit={(body, form) =>
+          perform(
+            () => api.send('POST', path, body, createdSchema),
+            (created) => {
+              form.reset();
+              reload();
+              return createdText ? createdText(created) : t('admin.created');
+            },
+          )
+        }
+      >
+        <Outcome message={message} failed={failed} />
+      </SchemaForm>
+      <Loaded resource={rows} retry={reload}>
+        {(data) => <AdminTable<Row> rows={data} columns={columns} caption={t(caption)} actions={actions && ((row) => actions(row, { api, perform, reload }))} />}
+      </Loaded>
+    </>
+  );
+}
+
+const USER_FIELDS = [
+  { name: 'username', label: 'admin.username' },
+  { name: 'displayName', label: 'admin.displayName' },
+  { name: 'password', label: 'admin.password', input: 'password' },
+  { name: 'role', label: 'admin.role', options: ClinicianRoleSchema.options },
+  { name: 'careTeams', label: 'admin.careTeamsField', required: false, read: commaList },
+] as const satisfies readonly FormField<keyof z.input<typeof CreateUserBodySchema>>[];
+
+export function Users() {
+  return (
+    <ListSection
+      path="/api/admin/users"
+      caption="admin.users"
+      rowSchema={AdminUserSchema}
+      columns={['id', 'username', 'displayName', 'role', 'careTeams', 'disabledAt']}
+      bodySchema={CreateUserBodySchema}
+      fields={USER_FIELDS}
+      createdSchema={AdminUserSchema}
+    />
+  );
+}
+
+const CARE_TEAM_FIELDS = [
+  { name: 'id', label: 'admin.id' },
+  { name: 'name', label: 'admin.name' },
+  { name: 'kind', label: 'admin.kind', options: CareTeamKindSchema.options },
+] as const satisfies readonly FormField<keyof z.input<typeof CreateCareTeamBodySchema>>[];
+
+export function CareTeams() {
+  return (
+    <ListSection
+      path="/api/admin/care-teams"
+      caption="admin.careTeams"
+      rowSchema={CareTeamSchema}
+      columns={['id', 'name', 'kind', 'createdAt']}
+      bodySchema={CreateCareTeamBodySchema}
+      fields={CARE_TEAM_FIELDS}
+      createdSchema={CareTeamSchema}
+    />
+  );
+}
+
+const PATIENT_FIELDS = [
+  { name: 'id', label: 'admin.id' },
+  { name: 'displayName', label: 'admin.displayName' },
+  { name: 'programme', label: 'admin.programme', options: PROGRAMMES },
+  { name: 'careTeams', label: 'admin.careTeamsField', read: commaList },
+  { name: 'schedule', label: 'admin.schedule', required: false },
+] as const satisfies readonly FormField<keyof z.input<typeof CreatePatientBodySchema>>[];
+
+const patientPath = (id: string): string => `/api/admin/patients/${encodeURIComponent(id)}`;
+
+export function Patients() {
+  const { t } = useSession();
+  const [pauseUntil, setPauseUntil] = useState('');
+  const pauseButtons = (patient: AdminPatient, { api, perform, reload }: RowAct): ReactNode => {
+    const { id } = patient;
+    const patch = (pausedUntil: string | null): void =>
+      perform(
+        () => api.send('PATCH', patientPath(id), { pausedUntil } satisfies UpdatePatientBody, AdminPatientSchema),
+        () => {
+          reload();
+          return `${id}: ${pausedUntil === null ? t('admin.resume') : t('admin.pause')}`;
+        },
+      );
+    return (
+      <>
+        <button type="button" disabled={pauseUntil === ''} onClick={() => patch(new Date(`${pauseUntil}T00:00:00`).toISOString())}>
+          {t('admin.pause')} {id}
+        </button>
+        <button type="button" className="secondary" onClick={() => patch(null)}>
+          {t('admin.resume')} {id}
+        </button>
+      </>
+    );
+  };
+  return (
+    <>
+      <Field label={t('admin.pauseUntil')}>{(id) => <input id={id} type="date" value={pauseUntil} onChange={(e) => setPauseUntil(e.target.value)} />}</Field>
+      <ListSection
+        path="/api/admin/patients"
+        caption="admin.patients"
+        rowSchema={AdminPatientSchema}
+        columns={['id', 'displayName', 'programme', 'careTeams', 'schedule', 'pausedUntil', 'gateways']}
+        bodySchema={CreatePatientBodySchema}
+        fields={PATIENT_FIELDS}
+        createdSchema={AdminPatientSchema}
+        actions={pauseButtons}
+      />
+    </>
+  );
+}
+
+const GATEWAY_FIELDS = [
+  { name: 'id', label: 'admin.id' },
+  { name: 'patientId', label: 'admin.patientId', required: false },
+] as const satisfies readonly FormField<keyof z.input<typeof CreateGatewayBodySchema>>[];
+
+const gatewayPath = (id: string): string => `/api/admin/gateways/${encodeURIComponent(id)}`;
+
+export function Gateways() {
+  const { t } = useSession();
+  const secretText = (gateway: GatewayWithSecret): string => t('admin.secretOnce', { id: gateway.id, secret: gateway.secret });
+  const gatewayButtons = (gateway: AdminGateway, { api, perform, reload }: RowAct): ReactNode => {
+    const { id } = gateway;
+    const base = gatewayPath(id);
+    const rotate = (): void =>
+      perform(
+        () => api.send('POST', `${base}/rotate-secret`, {}, GatewayWithSecretSchema),
+        (rotated) => {
+          reload();
+          return secretText(rotated);
+        },
+      );
+    const revoke = (): void => {
+      if (!window.confirm(t('admin.confirmRevoke', { id }))) return;
+      perform(
+        () => api.send('POST', `${base}/revoke`, {}, AdminGatewaySchema),
+        () => {
+          reload();
+          return `${id}: ${t('admin.revoke')}`;
+        },
+      );
+    };
+    const bind = (): void => {
+      const patientId = window.prompt(t('admin.patientId'), gateway.patientId ?? '');
+      if (!patientId) return;
+      perform(
+        () => api.send('PUT', `${base}/patient`, { patientId } satisfies BindGatewayBody, AdminGatewaySchema),
+        () => {
+          reload();
+          return `${id} → ${patientId}`;
+        },
+      );
+    };
+    return (
+      <>
+        <button type="button" onClick={rotate}>
+          {t('admin.rotate')} {id}
+        </button>
+        <button type="button" className="danger" onClick={revoke}>
+          {t('admin.revoke')} {id}
+        </button>
+        <button type="button" className="secondary" onClick={bind}>
+          {t('admin.bind')} {id}
+        </button>
+      </>
+    );
+  };
+  return (
+    <ListSection
+      path="/api/admin/gateways"
+      caption="admin.gateways"
+      rowSchema={AdminGatewaySchema}
+      columns={['id', 'patientId', 'createdAt', 'revokedAt']}
+      bodySchema={CreateGatewayBodySchema}
+      fields={GATEWAY_FIELDS}
+      createdSchema={GatewayWithSecretSchema}
+      createdText={secretText}
+      actions={gatewayButtons}
+    />
+  );
+}
+
+/** A date field read as the start or the end of that day, local time. */
+const dayStart = (date: string): string => new Date(`${date}T00:00:00`).toISOString();
+const dayEnd = (date: string): string => new Date(`${date}T23:59:59`).toISOString();
+
+const AUDIT_FIELDS = [
+  { name: 'patientId', label: 'admin.patientId', required: false },
+  { name: 'userId', label: 'admin.userId', required: false },
+  { name: 'from', label: 'admin.from', input: 'date', required: false, read: dayStart },
+  { name: 'to', label: 'admin.to', input: 'date', required: false, read: dayEnd },
+] as const satisfies readonly FormField<keyof z.input<typeof AuditQuerySchema>>[];
+
+const AuditListSchema = z.array(AuditLogEntrySchema);
+
+export function Audit() {
+  const { api, t } = useSession();
+  const [filter, setFilter] = useState<Partial<AuditQuery>>({});
+  const [message, failed, perform] = useAction();
+  const params = query({ patientId: filter.patientId, userId: filter.userId, from: filter.from, to: filter.to });
+  const [rows, reload] = useResource(() => api.get(`/api/admin/audit${params}`, AuditListSchema), [api, params]);
+  const download = (): void =>
+    perform(
+      async () => {
+        const blob = await (await api.fetchRaw(`/api/admin/audit.csv${params}`)).blob();
+        const url = URL.createObjectURL(blob);
+        const link = document.createElement('a');
+        link.href = url;
+        link.download = 'audit.csv';
+        link.click();
+        URL.revokeObjectURL(url);
+      },
+      () => '',
+    );
+  return (
+    <>
+      <SchemaForm schema={AuditQuerySchema} fields={AUDIT_FIELDS} submit="admin.filter" onSubmit={setFilter}>
+        <button type="button" className="secondary" onClick={download}>
+          {t('admin.exportCsv')}
+        </button>
+      </SchemaForm>
+      <Outcome message={message} failed={failed} />
+      <Loaded resource={rows} retry={reload}>
+        {(data) => <AdminTable rows={data} columns={['id', 'at', 'userId', 'username', 'role', 'action', 'patientId', 'sourceAddress', 'detail']} caption={t('admin.audit')} />}
+      </Loaded>
+    </>
+  );
+}
