@@ -57,9 +57,13 @@ export const LOINC_DISPLAY: Partial<Record<ObservationCode, string>> = {
 
 export const OBSERVATION_CODES = Object.keys(CODE_DEFINITIONS) as ObservationCode[];
 
-/** Which components a measurement of each type may carry, and which it must carry. */
+/**
+ * Which components a measurement of each type may carry, and which it must carry. A blood pressure
+ * needs its systolic only: a cuff that reports systolic 75 without a diastolic is a hypotension to
+ * evaluate, not a reading to reject (issue 17, item 8).
+ */
 export const TYPE_COMPONENTS: Record<MeasurementType, { required: ObservationCode[]; allowed: ObservationCode[]; atLeastOne?: ObservationCode[] }> = {
-  blood_pressure: { required: ['8480-6', '8462-4'], allowed: ['8480-6', '8462-4', '8478-0', '8867-4'] },
+  blood_pressure: { required: ['8480-6'], allowed: ['8480-6', '8462-4', '8478-0', '8867-4'] },
   pulse_oximetry: { required: ['59408-5'], allowed: ['59408-5', '8867-4'] },
   body_weight: { required: ['29463-7'], allowed: ['29463-7'] },
   spirometry: { required: [], allowed: ['20150-9', '19868-9', '19926-5', '19935-6'], atLeastOne: ['20150-9', '19868-9', '19935-6'] },

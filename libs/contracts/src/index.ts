@@ -12,3 +12,4 @@ export * from './admin';
 export * from './care-plan';
 export * from './questionnaire';
 export * from './questionnaire-definitions';
+export * from './personal-limits';

@@ -43,6 +43,12 @@ export const AlertSchema = z.object({
   backInRangeAt: InstantSchema.nullable().default(null),
   /** when an alert someone had dealt with went red again and was opened as a new red; null if never */
   reraisedAt: InstantSchema.nullable().default(null),
+  /**
+   * The value the alert showed when it was acknowledged (same meaning as `value`): a later reading
+   * materially worse than it re-raises the alert as a new red (applyFinding in @tm/rules). Null or
+   * absent before the first acknowledgement and on rows from before this field.
+   */
+  acknowledgedValue: z.number().nullable().optional(),
   /** the threshold rule that applied when the alert fired */
   threshold: z.record(z.string(), z.unknown()),
   acknowledgedBy: z.string().nullable(),

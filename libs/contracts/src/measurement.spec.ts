@@ -24,12 +24,14 @@ describe('Measurement schema', () => {
     ['a body weight in kg', with_({ type: 'body_weight', components: [{ code: '29463-7', value: 82.35, unit: 'kg' }] })],
     ['a spirometry with FEV1 only', with_({ type: 'spirometry', components: [{ code: '20150-9', value: 1.42, unit: 'L' }] })],
     ['a UTC instant', with_({ measuredAt: '2026-11-23T06:59:40Z' })],
+    // issue 17, item 8 (was rejected): a systolic 75 without its diastolic is a hypotension to evaluate
+    ['a blood pressure without diastolic (systolic only)', with_({ components: [{ code: '8480-6', value: 75, unit: 'mm[Hg]' }] })],
   ])('accepts %s', (_name, m) => {
     expect(MeasurementSchema.safeParse(m).success).toBe(true);
   });
 
   it.each([
-    ['blood pressure without diastolic', with_({ components: [{ code: '8480-6', value: 142, unit: 'mm[Hg]' }] }), 'Diastolic'],
+    ['blood pressure without systolic', with_({ components: [{ code: '8462-4', value: 88, unit: 'mm[Hg]' }] }), 'Systolic'],
     ['blood pressure in kPa', with_({ components: [{ code: '8480-6', value: 18.9, unit: 'kPa' }, { code: '8462-4', value: 11.7, unit: 'kPa' }] }), 'must be in mm[Hg]'],
     ['diastolic above systolic', with_({ components: [{ code: '8480-6', value: 80, unit: 'mm[Hg]' }, { code: '8462-4', value: 120, unit: 'mm[Hg]' }] }), 'below systolic'],
     ['SpO2 above 100 %', with_({ type: 'pulse_oximetry', components: [{ code: '59408-5', value: 101, unit: '%' }] }), 'outside 0–100'],

@@ -202,8 +202,9 @@ export const TELEHJERTE_SYMPTOM_DIARY: QuestionnaireDefinition = {
  * The modified Medical Research Council (mMRC) dyspnoea scale, grades 0–4 (Mahler & Wells 1988;
  * the MRC scale it modifies: Fletcher 1959, Bestall et al. 1999), public domain. The English
  * statements follow the wording GOLD uses; the Danish is this project's rendering, not a
- * validated translation. It grades everyday breathlessness: the grade is the score, and no answer
- * raises an alert on its own (a change in grade is for the nurse to read on the trend).
+ * validated translation. It grades everyday breathlessness: the grade is the score. Grades 3 and 4
+ * are yellow, and so is a grade one or more above the patient's previous answer (issue 17, item
+ * 15; default for clinical review, libs/rules/README.md).
  */
 export const MMRC_DYSPNOEA_SCALE: QuestionnaireDefinition = {
   id: 'mmrc',
@@ -215,6 +216,7 @@ export const MMRC_DYSPNOEA_SCALE: QuestionnaireDefinition = {
       linkId: 'grade',
       type: 'choice',
       text: { da: 'Hvilket af disse udsagn passer bedst på dig?', en: 'Which of these statements describes you best?' },
+      riseFromPrevious: { atLeast: 1, triage: 'yellow' },
       options: [
         { value: 0, score: 0, triage: 'green', label: { da: 'Jeg bliver kun forpustet ved hård fysisk anstrengelse', en: 'I only get breathless with strenuous exercise' }, summary: { da: 'mMRC 0', en: 'mMRC 0' } },
         {
@@ -237,14 +239,14 @@ export const MMRC_DYSPNOEA_SCALE: QuestionnaireDefinition = {
         {
           value: 3,
           score: 3,
-          triage: 'green',
+          triage: 'yellow',
           label: { da: 'Jeg må stoppe for at få luft efter cirka 100 meter eller efter få minutter på flad vej', en: 'I stop for breath after walking about 100 metres or after a few minutes on the level' },
           summary: { da: 'mMRC 3', en: 'mMRC 3' },
         },
         {
           value: 4,
           score: 4,
-          triage: 'green',
+          triage: 'yellow',
           label: { da: 'Jeg er for forpustet til at gå ud af huset, eller jeg bliver forpustet, når jeg tager tøj af og på', en: 'I am too breathless to leave the house, or I am breathless when dressing or undressing' },
           summary: { da: 'mMRC 4', en: 'mMRC 4' },
         },

@@ -59,6 +59,11 @@ export const QuestionnaireItemSchema = z.object({
   /** the patient must answer it (when it is enabled); default true */
   required: z.boolean().optional(),
   enableWhen: EnableWhenSchema.optional(),
+  /**
+   * A rise of the answer's score by at least `atLeast` since the patient's previous answer to the
+   * item is at least `triage` (mMRC: one grade worse is yellow), whatever the answer's own colour.
+   */
+  riseFromPrevious: z.object({ atLeast: z.number().positive(), triage: z.enum(['yellow', 'red']) }).optional(),
 });
 export type QuestionnaireItem = z.infer<typeof QuestionnaireItemSchema>;
 
@@ -164,9 +169,13 @@ export const QuestionnaireRuleSchema = z.object({
   kind: z.literal('questionnaire'),
   questionnaireId: QuestionnaireIdSchema,
   questionnaireVersion: z.string(),
+  /** the item the rule watches (one alert per symptom); absent: the whole response (combinations, total score) */
+  linkId: LinkIdSchema.optional(),
 });
 export type QuestionnaireRule = z.infer<typeof QuestionnaireRuleSchema>;
 export const questionnaireRuleName = (questionnaireId: string): string => `questionnaire-${questionnaireId}`;
+/** The rule of one item of a questionnaire: one open alert per patient, questionnaire and symptom. */
+export const questionnaireItemRuleName = (questionnaireId: string, linkId: string): string => `questionnaire-${questionnaireId}:${linkId}`;
 
 /** What an alert's finding can come from: a threshold rule on readings, or a questionnaire's triage. */
 export type AlertRule = ThresholdRule | QuestionnaireRule;

@@ -14,6 +14,17 @@ export type Triage = z.infer<typeof TriageSchema>;
 const RuleName = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/, 'rule names are lower-case words joined by -');
 const Code = z.string().refine(isObservationCode, 'unknown observation code');
 const Limit = z.number().finite().optional();
+/**
+ * After an acknowledgement, how much further from normal (in the finding's value: the reading, the
+ * change or the drop) a later red must be to reach the nurse again as a new red. Absent: the
+ * per-code default in @tm/rules (WORSE_AFTER_ACKNOWLEDGED).
+ */
+const ReraiseWorseBy = z.number().positive().optional();
+/**
+ * A red from one reading alone asks for a repeat first (yellow, "repeat to confirm"); a second red
+ * reading of the code within this many minutes (before or after) makes it red. Absent: red at once.
+ */
+const ConfirmRedWithinMinutes = z.number().positive().max(24 * 60).optional();
 
 /** value below (direction low) or above (high) a limit. */
 export const AbsoluteRuleSchema = z.object({
@@ -24,6 +35,13 @@ export const AbsoluteRuleSchema = z.object({
   unit: z.string(),
   yellow: Limit,
   red: Limit,
+  /**
+   * A personal reference the limits are set from, shown in the message: the target ("dry") weight
+   * a clinician set (yellow and red are then that weight plus a margin, see targetWeightRule).
+   */
+  target: z.number().positive().optional(),
+  reraiseWorseBy: ReraiseWorseBy,
+  confirmRedWithinMinutes: ConfirmRedWithinMinutes,
 });
 /**
  * A change no body can make: more than `above` (in the rule's unit) per `withinHours` of the span
@@ -44,15 +62,25 @@ export const ChangeRuleSchema = z.object({
   /** slack on the window: daily weighings wander by an hour or two (absent: none) */
   graceHours: z.number().min(0).max(24).optional(),
   implausible: ImplausibleChangeSchema.optional(),
+  /**
+   * Which readings are compared: `all` (absent), or `first-of-day`: only the first reading of each
+   * local day (Copenhagen), so a morning weight is never compared with an evening one.
+   */
+  compare: z.enum(['all', 'first-of-day']).optional(),
   yellow: Limit,
   red: Limit,
+  reraiseWorseBy: ReraiseWorseBy,
 });
-/** drop below the patient's own baseline: points below the median, or standard deviations below the mean. */
+/**
+ * drop below the patient's own baseline: points below the median, standard deviations below the
+ * mean, or (best) per cent below the patient's personal best (set by a clinician, else the best
+ * reading in the window).
+ */
 export const BaselineRuleSchema = z.object({
   rule: RuleName,
   kind: z.literal('baseline'),
   code: Code,
-  statistic: z.enum(['median', 'mean-sd']),
+  statistic: z.enum(['median', 'mean-sd', 'best']),
   windowDays: z.number().positive().max(90),
   minSamples: z.number().int().min(2).max(1000).default(5),
   /** mean-sd: the smallest spread used (in the code's unit), so identical readings still have a scale */
@@ -61,9 +89,13 @@ export const BaselineRuleSchema = z.object({
   minDrop: z.number().positive().optional(),
   /** red when the reading is at least this many per cent below the baseline, whatever the spread */
   redDropPercent: z.number().positive().max(100).optional(),
-  /** yellow and red: points below the median (median), or standard deviations below the mean (mean-sd) */
+  /** best: the patient's personal best a clinician set (in the code's unit); absent: the best reading in the window */
+  personalBest: z.number().positive().optional(),
+  /** yellow and red: points below the median (median), standard deviations below the mean (mean-sd), per cent below the best (best) */
   yellow: Limit,
   red: Limit,
+  reraiseWorseBy: ReraiseWorseBy,
+  confirmRedWithinMinutes: ConfirmRedWithinMinutes,
 });
 /** no measurement of an expected type for longer than the patient's schedule. */
 export const MissingRuleSchema = z.object({
@@ -84,6 +116,13 @@ export const FlagRuleSchema = z.object({
   type: z.enum(MEASUREMENT_TYPES),
   flag: z.string().min(1).max(64),
   severity: SeveritySchema,
+  /**
+   * Switched off for this patient (a personal setting a physician makes, e.g. the irregular-pulse
+   * flag for known permanent atrial fibrillation); `offReason` says why. Only a yellow flag rule can
+   * be switched off: a programme red stays.
+   */
+  off: z.boolean().optional(),
+  offReason: z.string().min(1).max(200).optional(),
 });
 
 /** Every kind an alert can have: the threshold rules' kinds, and `questionnaire` for answers (QuestionnaireRule). */

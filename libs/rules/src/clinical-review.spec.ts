@@ -3,8 +3,9 @@
  * (1, 4, 5), false reds (7, 8, 9, 10, 11) and the rules that were clinically missing. Items 2, 3
  * and 6 live in the ingestion service and the device decoders and are tested there.
  */
-import { LOINC, type Alert, type ThresholdRule } from '@tm/contracts';
-import { overrideConflicts, PERSONAL_PRESETS, rulesInForce, TELEHJERTE_DEFAULTS, TELEKOL_DEFAULTS } from './defaults';
+import { LOINC, MeasurementSchema, MMRC_DYSPNOEA_SCALE, pauseProblem, personalLimitProblems, planStartProblem, TELEHJERTE_SYMPTOM_DIARY, type Alert, type ThresholdRule } from '@tm/contracts';
+import { overrideConflicts, PERSONAL_PRESETS, rulesInForce, targetWeightRule, TELEHJERTE_DEFAULTS, TELEKOL_DEFAULTS } from './defaults';
+import { questionnaireFindings, scoreResponse } from './questionnaire';
 import { evaluate, missingData, type Finding, type ObservationPoint } from './evaluate';
 import { acknowledge, applyFinding, isEscalationDue, raisedSeverity, type AlertCommand } from './lifecycle';
 import { day, reading, ruleNamed } from './test-fixtures';
@@ -75,9 +76,10 @@ describe('1. a red that comes back after the nurse acknowledged the alert is a n
   });
 
   it('does not re-raise a patient who hovers at the red limit: red → acknowledged → yellow → red is one episode', () => {
+    // within the day the acknowledgement covers (issue 17, item 1: it expires after 24 h; was every 12 h over 2 days)
     const store = new Store();
     [87, 89, 87, 89, 87].forEach((v, i) => {
-      store.measure([spo2Low], [spo2(`m${i}`, v, day(0, 12 * i))], day(0, 12 * i));
+      store.measure([spo2Low], [spo2(`m${i}`, v, day(0, 5 * i))], day(0, 5 * i));
       if (i === 0) store.acknowledge('spo2-low', day(0, 1));
     });
     expect(store.commands.map((c) => c.type)).toEqual(['create', 'update', 'update', 'update', 'update']);
@@ -116,7 +118,8 @@ describe('1. a red that comes back after the nurse acknowledged the alert is a n
     const store = new Store();
     const week = [95, 96, 95, 94, 96, 95, 95].map((v, i) => spo2(`h${i}`, v, day(-7 + i)));
     store.measure([spo2Low], [spo2('m1', 87, day(0))], day(0));
-    const commands = store.measure(TELEKOL_DEFAULTS, [spo2('m2', 86, day(1))], day(1), week);
+    // the baseline red is confirmed by a repeat 15 min later (issue 17, item 11)
+    const commands = store.measure(TELEKOL_DEFAULTS, [spo2('m2', 86, day(1))], day(1), [...week, spo2('m2-repeat', 86, day(1, 0.25))]);
     expect(commands.map((c) => [c.type, raisedSeverity(c)])).toEqual([
       ['update', null],
       ['create', 'red'],
@@ -134,7 +137,9 @@ describe('4. FEV1 drop from a baseline with no spread', () => {
     ['raises yellow for a 0.2 L fall (2 × the 0.1 L spread floor)', 2.0, 1.8, 'yellow', 'FEV1 1,8 L er under patientens normale niveau (2 L de seneste 7 dage)'],
     ['stays in range for a 0.1 L fall (within spirometry repeatability)', 2.0, 1.9, null, 'FEV1 1,9 L er på patientens normale niveau (2 L)'],
   ] as const)('%s', (_title, usual, now, severity, message) => {
-    const f = only(evaluate([rule], [fev1('new', now, day(0))], flat(usual)));
+    // a red blow is confirmed by a repeat blow 15 min later (issue 17, item 11)
+    const repeat = severity === 'red' ? [fev1('repeat', now, day(0, 0.25))] : [];
+    const f = only(evaluate([rule], [fev1('new', now, day(0))], [...flat(usual), ...repeat]));
     expect(f).toMatchObject({ severity, message });
   });
 });
@@ -408,7 +413,8 @@ describe('SpO2 drop from the patient\'s own level (TeleKOL: red from 6 points be
     [92, 'yellow'],
     [91, 'red'],
   ] as const)('SpO2 %d %% for a patient who usually has 97 %% is %s', (value, severity) => {
-    expect(only(evaluate([rule], [spo2('new', value, day(0))], usual97)).severity).toBe(severity);
+    const repeat = severity === 'red' ? [spo2('repeat', value, day(0, 0.25))] : []; // confirms the red (issue 17, item 11)
+    expect(only(evaluate([rule], [spo2('new', value, day(0))], [...usual97, ...repeat])).severity).toBe(severity);
   });
 });
 
@@ -435,6 +441,241 @@ describe('patients who live at 88–92 % (personal limits set by a physician)', 
     expect(findings.map((f) => [f.rule, f.severity])).toEqual([
       ['spo2-low', 'yellow'],
       ['spo2-baseline-drop', 'yellow'],
+      ['spo2-above-target', null], // the preset's upper warning (issue 17, item 15): 86 % is not above it
     ]);
   });
 });
+
+/*
+ * Issue 17: the second clinical review ("triage that follows the patient over days"), item by item
+ * in the issue's numbers, for the pure rules. Numbers and sources: libs/rules/README.md.
+ */
+const systolicHigh = ruleNamed(TELEHJERTE_DEFAULTS, 'systolic-high');
+const systolicLow = ruleNamed(TELEHJERTE_DEFAULTS, 'systolic-low');
+const systolic = (id: string, mmHg: number, at: Date, extra: Partial<ObservationPoint> = {}) => reading(id, LOINC.systolic, mmHg, at, { type: 'blood_pressure', ...extra });
+
+describe('issue 17 · 1. a red that is materially worse after the nurse acknowledged it reaches her again', () => {
+  it.each([
+    ['SpO2 86 → 78 % (8 points lower)', [spo2Low], (i: number, v: number) => spo2(`m${i}`, v, day(0, i)), [86, 78], 'reraise'],
+    ['SpO2 86 → 85 % (1 point: the same episode)', [spo2Low], (i: number, v: number) => spo2(`m${i}`, v, day(0, i)), [86, 85], 'update'],
+    ['systolic 185 → 235 mmHg (50 further from normal)', [systolicHigh], (i: number, v: number) => systolic(`m${i}`, v, day(0, i)), [185, 235], 'reraise'],
+    ['systolic 185 → 195 mmHg (10: the same episode)', [systolicHigh], (i: number, v: number) => systolic(`m${i}`, v, day(0, i)), [185, 195], 'update'],
+    ['systolic 78 → 55 mmHg (hypotension, 23 lower)', [systolicLow], (i: number, v: number) => systolic(`m${i}`, v, day(0, i)), [78, 55], 'reraise'],
+  ] as const)('%s after the acknowledgement: %s', (_title, rules, point, [first, later], type) => {
+    const store = new Store();
+    store.measure(rules, [point(0, first)], day(0));
+    store.acknowledge(rules[0].rule, day(0, 0.5));
+    expect(store.get(rules[0].rule).acknowledgedValue).toBe(first);
+    const [c] = store.measure(rules, [point(1, later)], day(0, 1));
+    expect(c?.type).toBe(type);
+    if (type === 'reraise') {
+      expect(c).toMatchObject({ reason: 'worse', alert: { status: 'open', value: later } });
+      expect(raisedSeverity(c!)).toBe('red');
+    }
+  });
+
+  it('weight +2.1 kg acknowledged, then +3.4 kg within 3 days: a new red', () => {
+    const store = new Store();
+    const history = [weight('w0', 80, day(0))];
+    store.measure([weightGain], [weight('w2', 82.1, day(2))], day(2), history);
+    store.acknowledge('weight-gain', day(2, 1));
+    const [c] = store.measure([weightGain], [weight('w3', 83.4, day(3))], day(3), [...history, weight('w2', 82.1, day(2))]);
+    expect(c).toMatchObject({ type: 'reraise', reason: 'worse', alert: { value: 3.4 } });
+  });
+
+  it('a red measured 24 h or more after the acknowledgement is a new red, even when no worse', () => {
+    const store = new Store();
+    store.measure([spo2Low], [spo2('m0', 86, day(0))], day(0));
+    store.acknowledge('spo2-low', day(0, 1));
+    expect(store.measure([spo2Low], [spo2('m1', 86, day(0, 20))], day(0, 20))[0]?.type).toBe('update');
+    const [c] = store.measure([spo2Low], [spo2('m2', 86, day(1, 1))], day(1, 1));
+    expect(c).toMatchObject({ type: 'reraise', reason: 'acknowledgement-expired', alert: { status: 'open', escalated: false } });
+  });
+});
+
+describe('issue 17 · 2. one alert per symptom: a new red symptom after another was acknowledged is a new red', () => {
+  const diary = TELEHJERTE_SYMPTOM_DIARY;
+  const usual = { breathlessness: 'usual', 'ankle-swelling': 'usual', pillows: 'usual', dizziness: 'no', tiredness: 'usual' };
+  const respond = (id: string, at: Date, changed: Record<string, string>) => {
+    const answers = Object.entries({ ...usual, ...changed }).map(([linkId, value]) => ({ linkId, value }));
+    return { id, questionnaireId: diary.id, questionnaireVersion: diary.version, authoredAt: at, ...scoreResponse(diary, answers) };
+  };
+  const raised = (commands: AlertCommand[]) => commands.filter((c) => raisedSeverity(c) !== null).map((c) => [c.type === 'none' ? '' : c.alert.rule, raisedSeverity(c)]);
+
+  it('breathless at rest (acknowledged), then fainting the next day: the fainting raises its own red', () => {
+    const store = new Store();
+    expect(raised(store.apply(questionnaireFindings(diary, respond('r1', day(0), { breathlessness: 'at-rest' })), day(0)))).toEqual([['questionnaire-telehjerte-symptom-diary:breathlessness', 'red']]);
+    store.acknowledge('questionnaire-telehjerte-symptom-diary:breathlessness', day(0, 1));
+    const next = store.apply(questionnaireFindings(diary, respond('r2', day(0, 20), { breathlessness: 'at-rest', dizziness: 'fainted' })), day(0, 20));
+    expect(raised(next)).toEqual([['questionnaire-telehjerte-symptom-diary:dizziness', 'red']]);
+    expect(store.get('questionnaire-telehjerte-symptom-diary:dizziness').message).toBe('Symptomdagbog (hjertesvigt): Besvimet eller nær ved at besvime');
+  });
+
+  it('a later yellow answer to the same question never shows on the red card', () => {
+    const store = new Store();
+    store.apply(questionnaireFindings(diary, respond('r1', day(0), { breathlessness: 'at-rest' })), day(0));
+    store.apply(questionnaireFindings(diary, respond('r2', day(1), { breathlessness: 'worse' })), day(1));
+    expect(store.get('questionnaire-telehjerte-symptom-diary:breathlessness')).toMatchObject({ severity: 'red', count: 2, message: 'Symptomdagbog (hjertesvigt): Åndenød i hvile' });
+  });
+
+  it('green answers make no alert, and a whole-response alert only for what only the whole says', () => {
+    const findings = questionnaireFindings(diary, respond('r1', day(0), {}));
+    expect(findings.filter((f) => f.severity !== null)).toEqual([]);
+    expect(findings.at(-1)).toMatchObject({ rule: 'questionnaire-telehjerte-symptom-diary', severity: null });
+  });
+});
+
+describe('issue 17 · 3. slow deterioration: a weekly weight rule, a target weight, FEV1 against the personal best', () => {
+  it('+0.3 kg every morning: nothing in 3 days, yellow within the week (weight-gain-7d), red as the gain passes 2.5 kg', () => {
+    const mornings = Array.from({ length: 14 }, (_, i) => weight(`w${i}`, round1(80 + 0.3 * i), day(i)));
+    const worst = (i: number) => {
+      const f = evaluate(weightRules, [mornings[i]!], mornings.slice(0, i)).filter((x) => x.severity);
+      return f.map((x) => [x.rule, x.severity]);
+    };
+    expect(worst(3)).toEqual([]);
+    expect(worst(5)).toEqual([['weight-gain-7d', 'yellow']]);
+    expect(worst(13)).toEqual([['weight-gain-7d', 'yellow']]);
+  });
+
+  it.each([
+    [72.9, null],
+    [73.1, 'yellow'],
+    [74.3, 'red'],
+  ] as const)('target weight 72 kg (set by a clinician): %d kg is %s', (kg, severity) => {
+    const f = only(evaluate([targetWeightRule(72)], [weight('w', kg, day(0))], []));
+    expect(f.severity).toBe(severity);
+    if (severity === 'red') expect(f.message).toBe('Vægten 74,3 kg er 2,3 kg over målvægten på 72 kg');
+  });
+
+  const best = ruleNamed(TELEKOL_DEFAULTS, 'fev1-below-best');
+  const weeksOfFall = [2.5, 2.45, 2.4, 2.3, 2.2, 2.1, 2.05].map((l, i) => fev1(`f${i}`, l, day(-70 + 10 * i)));
+  it.each([
+    ['a steady fall to 1.95 L (22 % below the best of 2.5 L)', 1.95, [], 'yellow'],
+    ['1.7 L (32 % below) with a repeat blow', 1.7, [fev1('repeat', 1.72, day(0, 0.2))], 'red'],
+    ['1.7 L alone (one blow: repeat first)', 1.7, [], 'yellow'],
+  ] as const)('FEV1 against the best of the last 90 days: %s is %s', (_t, litres, repeat, severity) => {
+    const f = only(evaluate([best], [fev1('new', litres, day(0))], [...weeksOfFall, ...repeat]));
+    expect(f.severity).toBe(severity);
+  });
+
+  it('uses the personal best a clinician set, from the first blow', () => {
+    const f = only(evaluate([{ ...best, personalBest: 3 }], [fev1('new', 2.3, day(0))], []));
+    expect(f).toMatchObject({ severity: 'yellow', message: 'FEV1 2,3 L er 23,3 % under patientens personlige bedste (3 L)' });
+  });
+});
+
+describe('issue 17 · 4. repeated device-flagged reds become red', () => {
+  const flagged = { flags: { lowPerfusion: true } };
+  it.each([
+    ['one flagged SpO2 84 % alone', [], 'yellow', 'reading.flagged'],
+    ['a second flagged 83 % 20 min earlier', [spo2('p', 83, day(0, -1 / 3), flagged)], 'red', 'reading.flaggedRepeated'],
+    ['a clean 85 % 10 min earlier', [spo2('p', 85, day(0, -1 / 6))], 'red', 'reading.flaggedRepeated'],
+    ['a flagged 83 % 45 min earlier (outside 30 min)', [spo2('p', 83, day(0, -0.75), flagged)], 'yellow', 'reading.flagged'],
+    ['a flagged 90 % 10 min earlier (not red)', [spo2('p', 90, day(0, -1 / 6), flagged)], 'yellow', 'reading.flagged'],
+  ] as const)('%s: %s', (_t, history, severity, messageKey) => {
+    const f = only(evaluate([spo2Low], [spo2('m', 84, day(0), flagged)], [...history]));
+    expect(f).toMatchObject({ severity, messageKey });
+  });
+});
+
+describe('issue 17 · 10. weights compared like with like: the first weight of each day (Copenhagen)', () => {
+  it.each([
+    ['evening 82 kg after a morning 80 kg the same day', [weight('am', 80, day(0))], weight('pm', 82, day(0, 11)), []],
+    ['next morning 80.5 kg after an evening 82 kg', [weight('am', 80, day(0)), weight('pm', 82, day(0, 11))], weight('am1', 80.5, day(1)), []],
+    ['evening 82.1 kg the next day against the morning before', [weight('am', 80, day(0)), weight('am1', 80.5, day(1))], weight('pm1', 82.1, day(1, 11)), []],
+    ['next morning 81.2 kg after a morning 80 kg', [weight('am', 80, day(0)), weight('pm', 82, day(0, 11))], weight('am1', 81.2, day(1)), [['weight-gain', 'yellow'], ['weight-gain-24h', 'yellow']]],
+  ] as const)('%s', (_t, history, now, expected) => {
+    expect(evaluate(weightRules, [now], [...history]).filter((f) => f.severity).map((f) => [f.rule, f.severity])).toEqual(expected);
+  });
+
+  it('still says "check the reading" for someone else on the scale later the same day', () => {
+    const [f] = evaluate(weightRules, [weight('pm', 95, day(0, 2))], [weight('am', 80, day(0))]);
+    expect(f).toMatchObject({ severity: 'yellow', messageKey: 'change.implausible' });
+  });
+});
+
+describe('issue 17 · 11. one reading far from a steady baseline, or one FEV1 blow, asks for a repeat first', () => {
+  const drop = ruleNamed(TELEKOL_DEFAULTS, 'spo2-baseline-drop');
+  const week = [95, 96, 95, 94, 96, 95, 95].map((v, i) => spo2(`h${i}`, v, day(-7 + i)));
+  it('SpO2 89 % against a median of 95 %: yellow "repeat to confirm"; the repeat within 60 min makes it red', () => {
+    const first = only(evaluate([drop], [spo2('a', 89, day(0))], week));
+    expect(first).toMatchObject({ severity: 'yellow', messageKey: 'reading.confirm', message: 'Gentag målingen: SpO2 89 % er langt fra patientens normale niveau; en ny måling inden for 60 minutter bekræfter den' });
+    const second = only(evaluate([drop], [spo2('b', 88, day(0, 0.5))], [...week, spo2('a', 89, day(0))]));
+    expect(second.severity).toBe('red');
+  });
+
+  it('an absolute red (SpO2 below 88 %) is red at once: no repeat is asked', () => {
+    expect(only(evaluate([spo2Low], [spo2('a', 86, day(0))], [])).severity).toBe('red');
+  });
+});
+
+describe('issue 17 · 12. known permanent atrial fibrillation: a physician switches the irregular-pulse flag off', () => {
+  const bp = (extra: Partial<ObservationPoint>) => [systolic('bp', 130, day(0), extra), reading('bp', LOINC.diastolic, 80, day(0), { type: 'blood_pressure', ...extra })];
+  it('raises no irregular-pulse yellow for that patient, and still does for others', () => {
+    const af = rulesInForce('TeleHjerte', { rules: [...PERSONAL_PRESETS['known-permanent-af']!.rules], effectiveFrom: '2026-11-20T09:00:00.000Z', changedBy: 'dr-hansen' });
+    const flaggedBp = bp({ flags: { irregularPulse: true } });
+    expect(evaluate(af, flaggedBp, []).filter((f) => f.rule === 'irregular-pulse')).toEqual([]);
+    expect(evaluate(TELEHJERTE_DEFAULTS, flaggedBp, []).filter((f) => f.rule === 'irregular-pulse').map((f) => f.severity)).toEqual(['yellow']);
+  });
+
+  it('a red flag rule cannot be switched off', () => {
+    expect(personalLimitProblems([{ rule: 'x', kind: 'flag', type: 'blood_pressure', flag: 'irregularPulse', severity: 'red', off: true, offReason: 'AF' }]).map((p) => p.field)).toEqual(['rules.x.off']);
+  });
+});
+
+describe('issue 17 · 15. an upper SpO2 warning on the 88–92 % preset, and mMRC that is not always green', () => {
+  const rules = rulesInForce('TeleKOL', { rules: [...PERSONAL_PRESETS['copd-lives-at-88-92']!.rules], effectiveFrom: '2026-11-20T09:00:00.000Z', changedBy: 'dr-hansen' });
+  const upper = rules.find((r) => r.rule === 'spo2-above-target')!;
+  it.each([
+    [96, null],
+    [97, 'yellow'],
+    [99, 'yellow'],
+  ] as const)('SpO2 %d %% on an 88–92 %% target is %s', (value, severity) => {
+    expect(only(evaluate([upper], [spo2('m', value, day(0))], [])).severity).toBe(severity);
+  });
+
+  const mmrc = (grade: number) => ({ id: `g${grade}`, questionnaireId: 'mmrc', questionnaireVersion: '1', authoredAt: day(0), ...scoreResponse(MMRC_DYSPNOEA_SCALE, [{ linkId: 'grade', value: grade }]) });
+  it.each([
+    ['mMRC 2, previously 2', 2, 2, null, 'questionnaire.fine'],
+    ['mMRC 3 (stops for breath after 100 m)', 3, null, 'yellow', 'questionnaire.concern'],
+    ['mMRC 2, previously 1 (one grade worse)', 2, 1, 'yellow', 'questionnaire.worse'],
+    ['mMRC 1, previously 2 (better)', 1, 2, null, 'questionnaire.fine'],
+  ] as const)('%s: %s', (_t, grade, previous, severity, messageKey) => {
+    const [item] = questionnaireFindings(MMRC_DYSPNOEA_SCALE, mmrc(grade), { previous: previous === null ? null : [{ linkId: 'grade', value: previous }] });
+    expect(item).toMatchObject({ rule: 'questionnaire-mmrc:grade', severity, messageKey });
+  });
+});
+
+describe('issue 17 · 8. a blood pressure with systolic 75 and no diastolic is evaluated (hypotension red)', () => {
+  it('is a valid measurement and raises the systolic-low red', () => {
+    const m = { id: 'bp-1', patientId: 'pt-001', deviceId: 'cuff', type: 'blood_pressure', measuredAt: day(0).toISOString(), timeSource: 'device', components: [{ code: LOINC.systolic, value: 75, unit: 'mm[Hg]' }] };
+    expect(MeasurementSchema.safeParse(m).success).toBe(true);
+    const findings = evaluate(TELEHJERTE_DEFAULTS, [systolic('bp-1', 75, day(0))], []);
+    expect(findings.filter((f) => f.severity).map((f) => [f.rule, f.severity, f.message])).toEqual([['systolic-low', 'red', 'Systolisk blodtryk 75 mmHg er under grænsen på 80 mmHg']]);
+  });
+});
+
+describe('issue 17 · 14. bounds on what a clinician can set (the REST side answers 400 with these)', () => {
+  it.each([
+    ['a personal SpO2 red of 60 %', { rule: 'spo2-low', kind: 'absolute', code: LOINC.spo2, direction: 'low', unit: '%', yellow: 70, red: 60 }, ['rules.spo2-low.red', 'rules.spo2-low.yellow']],
+    ['a 744-hour missing-data wait', { rule: 'missing-body-weight', kind: 'missing', type: 'body_weight', afterHours: 744, severity: 'yellow' }, ['rules.missing-body-weight.afterHours']],
+    ['a systolic red of 250', { rule: 'systolic-high', kind: 'absolute', code: LOINC.systolic, direction: 'high', unit: 'mm[Hg]', yellow: 170, red: 250 }, ['rules.systolic-high.red']],
+    ['the 88–92 % preset', PERSONAL_PRESETS['copd-lives-at-88-92']!.rules[0]!, []],
+    ['a target weight of 72 kg', targetWeightRule(72), []],
+  ] as const)('%s', (_t, rule, fields) => {
+    const problems = personalLimitProblems([rule as ThresholdRule]);
+    expect(problems.map((p) => p.field)).toEqual(fields);
+    for (const p of problems) expect(p.message).toContain(p.field.split('.').slice(1).join('.'));
+  });
+
+  it('a plan start two years away and a 120-day pause are refused, with the field named', () => {
+    expect(planStartProblem(day(730), day(0))).toMatchObject({ field: 'startedAt' });
+    expect(planStartProblem(day(-30), day(0))).toBeNull();
+    expect(pauseProblem(day(0), day(120))).toMatchObject({ field: 'pausedUntil' });
+    expect(pauseProblem(day(0), day(14))).toBeNull();
+  });
+});
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}

@@ -14,9 +14,17 @@ export const WEIGHT_WINDOW_GRACE_HOURS = 6;
 /** More than 5 kg per day (of the span, at least 5 kg) is not a body changing: check the reading. */
 export const IMPLAUSIBLE_WEIGHT_CHANGE = { above: 5, withinHours: 24 } as const;
 
+/**
+ * A red from one reading far below the patient's own level asks for a repeat first (yellow "repeat
+ * to confirm"); a second red-level reading within this time makes it red (issue 17, item 11):
+ * spirometry needs repeatable manoeuvres (ATS/ERS), and one oximeter reading 6 points off a steady
+ * median is as often a cold finger. 60 min: default for clinical review.
+ */
+export const CONFIRM_BASELINE_RED_MINUTES = 60;
+
 export const TELEKOL_DEFAULTS: readonly ThresholdRule[] = [
   { rule: 'spo2-low', kind: 'absolute', code: LOINC.spo2, direction: 'low', unit: '%', yellow: 92, red: 88 },
-  { rule: 'spo2-baseline-drop', kind: 'baseline', code: LOINC.spo2, statistic: 'median', windowDays: 14, minSamples: 7, yellow: 4, red: 6 },
+  { rule: 'spo2-baseline-drop', kind: 'baseline', code: LOINC.spo2, statistic: 'median', windowDays: 14, minSamples: 7, yellow: 4, red: 6, confirmRedWithinMinutes: CONFIRM_BASELINE_RED_MINUTES },
   {
     rule: 'fev1-baseline-drop',
     kind: 'baseline',
@@ -28,6 +36,20 @@ export const TELEKOL_DEFAULTS: readonly ThresholdRule[] = [
     minDrop: 0.15,
     yellow: 1.645,
     redDropPercent: 30,
+    confirmRedWithinMinutes: CONFIRM_BASELINE_RED_MINUTES,
+  },
+  {
+    // a slow fall over weeks, which a 7-day mean follows down: measured from the personal best
+    rule: 'fev1-below-best',
+    kind: 'baseline',
+    code: LOINC.fev1,
+    statistic: 'best',
+    windowDays: 90,
+    minSamples: 5,
+    minDrop: 0.15,
+    yellow: 20,
+    red: 30,
+    confirmRedWithinMinutes: CONFIRM_BASELINE_RED_MINUTES,
   },
   ...pulse,
   { rule: 'missing-pulse-oximetry', kind: 'missing', type: 'pulse_oximetry', afterHours: 48, severity: 'yellow' },
@@ -44,6 +66,7 @@ export const TELEHJERTE_DEFAULTS: readonly ThresholdRule[] = [
     windowHours: 72,
     graceHours: WEIGHT_WINDOW_GRACE_HOURS,
     implausible: IMPLAUSIBLE_WEIGHT_CHANGE,
+    compare: 'first-of-day',
     yellow: 1,
     red: 2,
   },
@@ -56,6 +79,7 @@ export const TELEHJERTE_DEFAULTS: readonly ThresholdRule[] = [
     windowHours: 24,
     graceHours: WEIGHT_WINDOW_GRACE_HOURS,
     implausible: IMPLAUSIBLE_WEIGHT_CHANGE,
+    compare: 'first-of-day',
     yellow: 1,
   },
   {
@@ -67,7 +91,22 @@ export const TELEHJERTE_DEFAULTS: readonly ThresholdRule[] = [
     windowHours: 72,
     graceHours: WEIGHT_WINDOW_GRACE_HOURS,
     implausible: IMPLAUSIBLE_WEIGHT_CHANGE,
+    compare: 'first-of-day',
     yellow: 2,
+  },
+  {
+    // a slow gain the 3-day rule misses (+0.3 kg every morning)
+    rule: 'weight-gain-7d',
+    kind: 'change',
+    code: LOINC.bodyWeight,
+    direction: 'rise',
+    unit: 'kg',
+    windowHours: 7 * 24,
+    graceHours: WEIGHT_WINDOW_GRACE_HOURS,
+    implausible: IMPLAUSIBLE_WEIGHT_CHANGE,
+    compare: 'first-of-day',
+    yellow: 1.5,
+    red: 2.5,
   },
   { rule: 'systolic-high', kind: 'absolute', code: LOINC.systolic, direction: 'high', unit: 'mm[Hg]', yellow: 160, red: 180 },
   { rule: 'systolic-low', kind: 'absolute', code: LOINC.systolic, direction: 'low', unit: 'mm[Hg]', yellow: 90, red: 80 },
@@ -91,9 +130,33 @@ export const PROGRAMME_DEFAULTS: Readonly<Record<Programme, readonly ThresholdRu
 export const PERSONAL_PRESETS: Readonly<Record<string, { programme: Programme; rules: readonly ThresholdRule[] }>> = {
   'copd-lives-at-88-92': {
     programme: 'TeleKOL',
-    rules: [{ rule: 'spo2-low', kind: 'absolute', code: LOINC.spo2, direction: 'low', unit: '%', yellow: 88, red: 85 }],
+    rules: [
+      { rule: 'spo2-low', kind: 'absolute', code: LOINC.spo2, direction: 'low', unit: '%', yellow: 88, red: 85 },
+      // above the target range on oxygen: risk of oxygen-induced hypercapnia (BTS 2017); yellow, "turn the oxygen down"
+      { rule: 'spo2-above-target', kind: 'absolute', code: LOINC.spo2, direction: 'high', unit: '%', yellow: 96 },
+    ],
+  },
+  // A physician's setting: permanent atrial fibrillation is known, so the cuff's irregular-pulse flag says nothing new.
+  'known-permanent-af': {
+    programme: 'TeleHjerte',
+    rules: [{ rule: 'irregular-pulse', kind: 'flag', type: 'blood_pressure', flag: 'irregularPulse', severity: 'yellow', off: true, offReason: 'known permanent atrial fibrillation' }],
   },
 };
+
+/** Margins above a target ("dry") weight: yellow above target + 1 kg, red above target + 2 kg (defaults for clinical review). */
+export const TARGET_WEIGHT_MARGINS = { yellow: 1, red: 2 } as const;
+
+/**
+ * The personal rule for a target ("dry") weight a clinician sets (issue 17, item 3): yellow and red
+ * above it by the margins given (default TARGET_WEIGHT_MARGINS). Store it with the patient's
+ * personal rules (PUT thresholds); check it with personalLimitProblems from @tm/contracts.
+ */
+export function targetWeightRule(targetKg: number, margins: { yellow?: number; red?: number } = {}): ThresholdRule {
+  const yellow = margins.yellow ?? TARGET_WEIGHT_MARGINS.yellow;
+  const red = margins.red ?? TARGET_WEIGHT_MARGINS.red;
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return { rule: 'weight-above-target', kind: 'absolute', code: LOINC.bodyWeight, direction: 'high', unit: 'kg', target: targetKg, yellow: round(targetKg + yellow), red: round(targetKg + red) };
+}
 
 /** A rule as it stands for one patient: where it came from and since when it applies. */
 export type RuleInForce = ThresholdRule & {
@@ -140,6 +203,8 @@ function withoutUndefined<T extends object>(o: T): T {
  * the implausible-change check, a baseline's floors) stay as the programme has them.
  */
 function overProgramme(programme: ThresholdRule, own: ThresholdRule): ThresholdRule {
+  // a red flag rule is a programme red: it cannot be switched off
+  if (own.kind === 'flag' && programme.kind === 'flag' && own.off === true && programme.severity === 'red') return programme;
   if ((own.kind !== 'absolute' && own.kind !== 'change' && own.kind !== 'baseline') || own.kind !== programme.kind) return own;
   const merged = { ...programme, ...own, yellow: own.yellow, red: own.red ?? programme.red } as ThresholdRule;
   if (merged.kind === 'baseline' && programme.kind === 'baseline' && own.kind === 'baseline')

@@ -187,7 +187,9 @@ describe('SpO2 baseline drop rule (4 points below the 14-day median yellow, 6 re
     [92, null, 3],
     [97, null, -2],
   ] as const)('SpO2 %d %% against a median of 95 %% is %s', (value, severity, drop) => {
-    const [f] = evaluate([rule], [spo2('new', value, day(0))], week);
+    // a red from one reading far below a steady median asks for a repeat first (issue 17, item 11): the repeat 15 min later confirms it
+    const repeat = severity === 'red' ? [spo2('repeat', value, day(0, 0.25))] : [];
+    const [f] = evaluate([rule], [spo2('new', value, day(0))], [...week, ...repeat]);
     expect(f).toMatchObject({ severity, value: drop, unit: 'points' });
   });
 
@@ -225,7 +227,9 @@ describe('FEV1 baseline rule (1.645 SD below the 7-day mean, SD at least 0.1 L, 
     [1.45, 'red', '30.3 % below the patient\'s usual level'],
     [2.3, null, 'above the mean'],
   ] as const)('FEV1 %d L is %s (%s)', (value, severity, _why) => {
-    const [f] = evaluate([rule], [fev1('new', value, day(0))], prior);
+    // a red blow needs a repeat blow (issue 17, item 11): the repeat 15 min later confirms it
+    const repeat = severity === 'red' ? [fev1('repeat', value, day(0, 0.25))] : [];
+    const [f] = evaluate([rule], [fev1('new', value, day(0))], [...prior, ...repeat]);
     expect(f?.severity).toBe(severity);
   });
 
@@ -260,15 +264,16 @@ describe('evaluation input', () => {
 
 describe('history a rule needs', () => {
   it.each([
-    ['spo2-low', null],
+    // issue 17, items 4 and 11: an absolute limit looks 30 min both ways for a repeat that confirms a flagged red; a baseline 60 min after
+    ['spo2-low', { code: LOINC.spo2, beforeMs: HOUR / 2, afterMs: HOUR / 2 }],
     ['missing-spirometry', null],
-    ['spo2-baseline-drop', { code: LOINC.spo2, beforeMs: 14 * 24 * HOUR, afterMs: 0 }],
+    ['spo2-baseline-drop', { code: LOINC.spo2, beforeMs: 14 * 24 * HOUR, afterMs: HOUR }],
   ])('%s needs %j', (name, expected) => {
     expect(historyWindowFor(ruleNamed(TELEKOL_DEFAULTS, name))).toEqual(expected);
   });
 
-  it('weight gain looks 3 days and the grace both ways, for backdated readings', () => {
-    expect(historyWindowFor(ruleNamed(TELEHJERTE_DEFAULTS, 'weight-gain'))).toEqual({ code: LOINC.bodyWeight, beforeMs: 78 * HOUR, afterMs: 78 * HOUR });
+  it('weight gain looks 3 days and the grace both ways, for backdated readings (and a day more back, for the first weight of each day)', () => {
+    expect(historyWindowFor(ruleNamed(TELEHJERTE_DEFAULTS, 'weight-gain'))).toEqual({ code: LOINC.bodyWeight, beforeMs: (78 + 24) * HOUR, afterMs: 78 * HOUR });
   });
 
   it('irregular pulse needs no history', () => {
@@ -277,7 +282,11 @@ describe('history a rule needs', () => {
 
   it('merges the ranges of a batch into one range per code', () => {
     const batch = [reading('a', LOINC.bodyWeight, 80, day(2)), reading('b', LOINC.bodyWeight, 81, day(5)), reading('c', LOINC.systolic, 120, day(5))];
-    expect(historyRangesFor(TELEHJERTE_DEFAULTS, batch)).toEqual([{ code: LOINC.bodyWeight, from: day(-1, -6), to: day(8, 6) }]);
+    // issue 17: the 7-day weight rule (+ 6 h grace, + a day for the first weight of the day), and 30 min around a systolic for a repeat
+    expect(historyRangesFor(TELEHJERTE_DEFAULTS, batch)).toEqual([
+      { code: LOINC.bodyWeight, from: day(-6, -6), to: day(12, 6) },
+      { code: LOINC.systolic, from: day(5, -0.5), to: day(5, 0.5) },
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
-import { MEASUREMENT_TYPES, readingQualityProblems, TYPE_COMPONENTS, type AlertRule, type Flags, type MeasurementType, type ObservationCode, type RuleKind as AlertKind, type Severity, type ThresholdRule } from '@tm/contracts';
+import { localDate, startOfLocalDay, MEASUREMENT_TYPES, readingQualityProblems, TYPE_COMPONENTS, type AlertRule, type Flags, type MeasurementType, type ObservationCode, type RuleKind as AlertKind, type Severity, type ThresholdRule } from '@tm/contracts';
 import { alertMessage, type MessageKey, type MessageParams } from './messages';
+import { PLAN_TIME_ZONE } from './plan-calendar';
 import { DEFAULT_LOCALE, type Locale } from './wording';
 
 type AbsoluteRule = Extract<ThresholdRule, { kind: 'absolute' }>;
@@ -12,6 +13,14 @@ export type RuleKind = AlertKind;
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
+const MINUTE_MS = 60_000;
+
+/**
+ * A reading the device flagged (low perfusion, body movement) asks for a repeat; but those flags
+ * are typical of a sick patient, so a second red-level reading of the code within this time (flagged
+ * or not) makes it red (issue 17, item 4). 30 min: default for clinical review.
+ */
+export const FLAGGED_RED_REPEAT_WINDOW_MS = 30 * MINUTE_MS;
 
 /** One stored component of a measurement: the unit of evaluation. */
 export interface ObservationPoint {
@@ -70,6 +79,8 @@ export interface Finding<R extends AlertRule = AlertRule> {
 export interface EvaluateOptions {
   /** the language of `message` (messageKey and messageParams are the same in every language); default Danish */
   locale?: Locale;
+  /** the time zone of "the first reading of the day" (change rules comparing first-of-day); default the plan's (Copenhagen) */
+  timeZone?: string;
 }
 
 /** How much history around a new reading a rule needs, by measurement time. */
@@ -81,17 +92,21 @@ export interface HistoryWindow {
 
 export function historyWindowFor(rule: ThresholdRule): HistoryWindow | null {
   switch (rule.kind) {
-    case 'absolute':
     case 'missing':
     case 'flag':
       return null;
-    case 'change': {
-      // Backdated readings may land before or after the points already stored.
-      const ms = changeWindowMs(rule);
+    case 'absolute': {
+      // a repeat that confirms a red (a flagged red, or a rule that asks for confirmation)
+      const ms = repeatWindowMs(rule);
       return { code: rule.code, beforeMs: ms, afterMs: ms };
     }
+    case 'change': {
+      // Backdated readings may land before or after the points already stored; first-of-day needs the day before the window too.
+      const ms = changeWindowMs(rule);
+      return { code: rule.code, beforeMs: ms + (rule.compare === 'first-of-day' ? DAY_MS : 0), afterMs: ms };
+    }
     case 'baseline':
-      return { code: rule.code, beforeMs: rule.windowDays * DAY_MS, afterMs: 0 };
+      return { code: rule.code, beforeMs: Math.max(rule.windowDays * DAY_MS, repeatWindowMs(rule)), afterMs: repeatWindowMs(rule) };
   }
 }
 
@@ -129,6 +144,7 @@ export function evaluate<R extends ThresholdRule>(
   options: EvaluateOptions = {},
 ): Finding<R>[] {
   const locale = options.locale ?? DEFAULT_LOCALE;
+  const timeZone = options.timeZone ?? PLAN_TIME_ZONE;
   const batch = uniquePoints(observations).sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
   const inBatch = new Set(batch.map(pointKey));
   const seen = new PointsByCode(uniquePoints(history).filter((p) => !inBatch.has(pointKey(p))));
@@ -143,12 +159,13 @@ export function evaluate<R extends ThresholdRule>(
       const rule: ThresholdRule = threshold;
       let verdict: Verdict | null;
       if (rule.kind === 'flag') {
-        if (flagsJudged.has(o.measurementId)) continue;
+        // switched off for this patient by a physician (known permanent AF)
+        if (flagsJudged.has(o.measurementId) || rule.off === true) continue;
         verdict = flagVerdict(rule, measurements.get(o.measurementId) ?? [o], o);
       } else if (rule.kind === 'missing' || rule.code !== o.code) {
         continue;
       } else {
-        verdict = judge(rule, o, seen);
+        verdict = judge(rule, o, seen, timeZone);
       }
       if (verdict) own.push(findingOf(threshold, o, verdict, locale));
     }
@@ -166,6 +183,8 @@ interface Verdict {
   key: MessageKey;
   params: MessageParams;
   measuredAt: Date;
+  /** whether a reading of this value would be red by the same rule and reference (for repeats that confirm a red) */
+  redAt?: (value: number) => boolean;
 }
 
 function findingOf<R extends ThresholdRule>(threshold: R, o: ObservationPoint, v: Verdict, locale: Locale): Finding<R> {
@@ -198,7 +217,7 @@ function onePerReading<F extends Finding>(findings: F[]): F[] {
   });
 }
 
-function judge(rule: AbsoluteRule | ChangeRule | BaselineRule, o: ObservationPoint, seen: PointsByCode): Verdict | null {
+function judge(rule: AbsoluteRule | ChangeRule | BaselineRule, o: ObservationPoint, seen: PointsByCode, timeZone: string): Verdict | null {
   let verdict: Verdict | null;
   switch (rule.kind) {
     case 'absolute':
@@ -206,34 +225,62 @@ function judge(rule: AbsoluteRule | ChangeRule | BaselineRule, o: ObservationPoi
       break;
     case 'change':
       // An uncertain time is never "within 3 days" of anything.
-      verdict = rule.unit === o.unit && !isTimeUncertain(o) ? change(rule, o, seen) : null;
+      verdict = rule.unit === o.unit && !isTimeUncertain(o) ? change(rule, o, seen, timeZone) : null;
       break;
     case 'baseline':
       verdict = isTimeUncertain(o) ? null : baseline(rule, o, seen);
       break;
   }
-  return verdict && trusted(verdict, o);
+  return verdict && trusted(verdict, o, rule, seen);
+}
+
+/** How far around a reading a repeat confirms its red: the rule's confirmation window, at least the flagged-red window. */
+function repeatWindowMs(rule: AbsoluteRule | BaselineRule): number {
+  return Math.max(FLAGGED_RED_REPEAT_WINDOW_MS, (rule.confirmRedWithinMinutes ?? 0) * MINUTE_MS);
 }
 
 /**
- * What the device's own doubts do to a verdict. A reading the device flagged asks for a repeat
- * (yellow), never red on its own; neither a flagged reading nor one of uncertain time says that
- * the patient is back in range now.
+ * Other red-level readings of the code, at a known time, within `windowMs` of the reading (before
+ * or after, flagged or not): the repeats that confirm a red.
  */
-function trusted(v: Verdict, o: ObservationPoint): Verdict | null {
+function redRepeats(v: Verdict, o: ObservationPoint, seen: PointsByCode, windowMs: number): ObservationPoint[] {
+  const isRed = v.redAt;
+  if (!isRed) return [];
+  const t = o.measuredAt.getTime();
+  return seen
+    .between(o.code, t - windowMs, t + windowMs)
+    .filter((q) => q.unit === o.unit && q.measurementId !== o.measurementId && !isTimeUncertain(q) && isRed(q.value));
+}
+
+/**
+ * What the device's own doubts, and the rule's wish for a repeat, do to a verdict. A reading the
+ * device flagged asks for a repeat (yellow), never red on its own — unless another red-level
+ * reading of the code came within FLAGGED_RED_REPEAT_WINDOW_MS: repeated reds are red. A rule with
+ * `confirmRedWithinMinutes` asks for a repeat of a red from one reading alone (yellow "repeat to
+ * confirm"); the repeat within that time makes it red. Neither a flagged reading nor one of
+ * uncertain time says that the patient is back in range now.
+ */
+function trusted(v: Verdict, o: ObservationPoint, rule: AbsoluteRule | ChangeRule | BaselineRule, seen: PointsByCode): Verdict | null {
   const problems = readingQualityProblems(o.flags);
   const uncertain = isTimeUncertain(o);
   if (v.severity === null) return problems.length > 0 || uncertain ? null : v;
   const timeParam: MessageParams = uncertain ? { timeUncertain: 1 } : {};
-  if (problems.length > 0 && v.key !== 'change.implausible')
-    return {
-      severity: 'yellow',
-      value: o.value,
-      unit: o.unit,
-      key: 'reading.flagged',
-      params: { code: o.code, unit: o.unit, value: o.value, flags: problems.join(','), ...timeParam },
-      measuredAt: o.measuredAt,
-    };
+  const repeat = (key: MessageKey, extra: MessageParams): Verdict => ({
+    severity: 'yellow',
+    value: o.value,
+    unit: o.unit,
+    key,
+    params: { code: o.code, unit: o.unit, value: o.value, ...extra, ...timeParam },
+    measuredAt: o.measuredAt,
+  });
+  if (problems.length > 0 && v.key !== 'change.implausible') {
+    const repeats = v.severity === 'red' && !uncertain ? redRepeats(v, o, seen, FLAGGED_RED_REPEAT_WINDOW_MS) : [];
+    if (repeats.length === 0) return repeat('reading.flagged', { flags: problems.join(',') });
+    return { ...v, key: 'reading.flaggedRepeated', params: { code: o.code, unit: o.unit, value: o.value, flags: problems.join(','), repeats: repeats.length + 1, minutes: FLAGGED_RED_REPEAT_WINDOW_MS / MINUTE_MS, ...timeParam } };
+  }
+  const confirmMinutes = rule.kind === 'change' ? undefined : rule.confirmRedWithinMinutes;
+  if (v.severity === 'red' && confirmMinutes !== undefined && redRepeats(v, o, seen, confirmMinutes * MINUTE_MS).length === 0)
+    return { ...repeat('reading.confirm', { minutes: confirmMinutes }), value: v.value, unit: v.unit };
   return { ...v, params: { ...v.params, ...timeParam } };
 }
 
@@ -245,10 +292,13 @@ function absolute(rule: AbsoluteRule, o: ObservationPoint): Verdict {
   const beyond = (limit: number | undefined) => limit !== undefined && (rule.direction === 'low' ? o.value < limit : o.value > limit);
   const severity: Severity | null = beyond(rule.red) ? 'red' : beyond(rule.yellow) ? 'yellow' : null;
   const limit = severity === 'red' ? rule.red : rule.yellow;
-  const base = { severity, value: o.value, unit: o.unit, measuredAt: o.measuredAt };
-  if (severity && limit !== undefined)
-    return { ...base, key: rule.direction === 'low' ? 'absolute.below' : 'absolute.above', params: { code: o.code, unit: o.unit, value: o.value, limit } };
-  return { ...base, key: 'absolute.inRange', params: { code: o.code, unit: o.unit, value: o.value } };
+  const base = { severity, value: o.value, unit: o.unit, measuredAt: o.measuredAt, redAt: (v: number) => rule.red !== undefined && (rule.direction === 'low' ? v < rule.red : v > rule.red) };
+  const target: MessageParams = rule.target !== undefined ? { target: rule.target, above: round(o.value - rule.target, 2) } : {};
+  if (severity && limit !== undefined) {
+    const key: MessageKey = rule.target !== undefined && rule.direction === 'high' ? 'absolute.aboveTarget' : rule.direction === 'low' ? 'absolute.below' : 'absolute.above';
+    return { ...base, key, params: { code: o.code, unit: o.unit, value: o.value, limit, ...target } };
+  }
+  return { ...base, key: 'absolute.inRange', params: { code: o.code, unit: o.unit, value: o.value, ...target } };
 }
 
 /** Amounts are rounded first so 82.1 - 80.1 is 2, not 1.9999999999999. */
@@ -290,9 +340,12 @@ function isImplausible(rule: ChangeRule, magnitude: number, gapMs: number): bool
  * changes. A pair that changes more than a body can is "check the reading" (yellow), never red:
  * it is left out of the largest change, and reported only when nothing plausible is out of range.
  */
-function change(rule: ChangeRule, o: ObservationPoint, seen: PointsByCode): Verdict | null {
+function change(rule: ChangeRule, o: ObservationPoint, seen: PointsByCode, timeZone: string): Verdict | null {
   const windowMs = changeWindowMs(rule);
   const t = o.measuredAt.getTime();
+  // like with like: only the first reading of each local day counts (a morning weight), when the rule says so
+  const firstOfDay = rule.compare === 'first-of-day';
+  const oCounts = !firstOfDay || isFirstOfDay(o, seen, timeZone, null);
   let best: Pair | null = null;
   let odd: Pair | null = null;
   let suspect = false;
@@ -309,6 +362,7 @@ function change(rule: ChangeRule, o: ObservationPoint, seen: PointsByCode): Verd
       if (amount > 0 && (!odd || amount > odd.amount)) odd = pair;
       continue;
     }
+    if (!oCounts || (firstOfDay && !isFirstOfDay(q, seen, timeZone, o))) continue;
     if (!best || amount > best.amount || (amount === best.amount && to.measuredAt > best.to.measuredAt)) best = pair;
   }
   const severity = best ? bySize(best.amount, rule.yellow, rule.red) : null;
@@ -325,6 +379,18 @@ function change(rule: ChangeRule, o: ObservationPoint, seen: PointsByCode): Verd
     params: { code: o.code, unit: o.unit, windowHours: rule.windowHours },
     measuredAt: best.to.measuredAt,
   };
+}
+
+/**
+ * No earlier trusted reading of the code on the same local day (in `timeZone`), among the points
+ * seen and `also` (the reading being judged, not yet among them).
+ */
+function isFirstOfDay(p: ObservationPoint, seen: PointsByCode, timeZone: string, also: ObservationPoint | null): boolean {
+  const t = p.measuredAt.getTime();
+  const dayStart = startOfLocalDay(localDate(p.measuredAt, timeZone), timeZone).getTime();
+  const earlier = (q: ObservationPoint) => q.unit === p.unit && q.measurementId !== p.measurementId && comparable(q) && q.measuredAt.getTime() >= dayStart && q.measuredAt.getTime() < t;
+  if (also && also.code === p.code && earlier(also)) return false;
+  return !seen.between(p.code, dayStart, t - 1).some(earlier);
 }
 
 function changeVerdict(rule: ChangeRule, o: ObservationPoint, p: Pair, severity: Severity | null, key: MessageKey): Verdict {
@@ -353,6 +419,7 @@ function baseline(rule: BaselineRule, o: ObservationPoint, seen: PointsByCode): 
     .filter((q) => q.unit === o.unit && q.measurementId !== o.measurementId && comparable(q) && q.measuredAt.getTime() < t)
     .slice(-MAX_BASELINE_SAMPLES)
     .map((q) => q.value);
+  if (rule.statistic === 'best') return belowBest(rule, o, prior);
   if (prior.length < rule.minSamples) return null;
 
   const level = rule.statistic === 'median' ? median(prior) : prior.reduce((s, v) => s + v, 0) / prior.length;
@@ -361,23 +428,46 @@ function baseline(rule: BaselineRule, o: ObservationPoint, seen: PointsByCode): 
   const counts = drop >= (rule.minDrop ?? Number.NEGATIVE_INFINITY) && drop > 0;
   const params: MessageParams = { code: o.code, unit: o.unit, value: o.value, baseline: round(level, 2), drop: round(drop, 3), percent, days: rule.windowDays };
 
-  let severity: Severity | null;
-  if (rule.statistic === 'median') {
-    severity = counts ? bySize(drop, rule.yellow, rule.red) : null;
-  } else {
-    const sd = Math.sqrt(prior.reduce((s, v) => s + (v - level) ** 2, 0) / (prior.length - 1));
-    const spread = Math.max(sd, rule.sdFloor ?? 0);
-    // Identical readings and no floor: no spread to measure a drop against.
-    if (spread === 0) return null;
-    const sds = round(drop / spread, 2);
-    params.sds = sds;
-    severity = counts ? bySize(sds, rule.yellow, rule.red) : null;
-  }
-  if (counts && rule.redDropPercent !== undefined && percent >= rule.redDropPercent) severity = 'red';
+  const sd = rule.statistic === 'median' ? 0 : Math.sqrt(prior.reduce((s, v) => s + (v - level) ** 2, 0) / (prior.length - 1));
+  const spread = Math.max(sd, rule.sdFloor ?? 0);
+  // Identical readings and no floor: no spread to measure a drop against.
+  if (rule.statistic === 'mean-sd' && spread === 0) return null;
+  /** the severity of a reading of `value` against this baseline (the same level for a repeat that confirms) */
+  const severityAt = (value: number): Severity | null => {
+    const d = round(level - value);
+    const pct = level > 0 ? round((d / level) * 100, 1) : 0;
+    if (!(d >= (rule.minDrop ?? Number.NEGATIVE_INFINITY) && d > 0)) return null;
+    let sev = rule.statistic === 'median' ? bySize(d, rule.yellow, rule.red) : bySize(round(d / spread, 2), rule.yellow, rule.red);
+    if (rule.redDropPercent !== undefined && pct >= rule.redDropPercent) sev = 'red';
+    return sev;
+  };
+  if (rule.statistic === 'mean-sd') params.sds = round(drop / spread, 2);
+  const severity: Severity | null = counts ? severityAt(o.value) : null;
 
   const key: MessageKey =
     severity === null ? 'baseline.usual' : rule.statistic === 'median' ? 'baseline.belowMedian' : severity === 'red' ? 'baseline.farBelowMean' : 'baseline.belowMean';
-  return { severity, value: round(drop, 3), unit: o.unit === '%' ? 'points' : o.unit, key, params, measuredAt: o.measuredAt };
+  return { severity, value: round(drop, 3), unit: o.unit === '%' ? 'points' : o.unit, key, params, measuredAt: o.measuredAt, redAt: (v) => severityAt(v) === 'red' };
+}
+
+/**
+ * A fall below the patient's personal best (statistic `best`): the best a clinician set, else the
+ * best trusted reading in the window (at least minSamples of them), so a steady fall over weeks
+ * is measured from where the patient was, not from a mean that drifts down with it. Yellow and
+ * red are per cent below the best; a fall smaller than minDrop is noise.
+ */
+function belowBest(rule: BaselineRule, o: ObservationPoint, prior: readonly number[]): Verdict | null {
+  if (rule.personalBest === undefined && prior.length < rule.minSamples) return null;
+  const best = rule.personalBest ?? Math.max(...prior);
+  const severityAt = (value: number): Severity | null => {
+    const d = round(best - value);
+    if (!(d > 0 && d >= (rule.minDrop ?? Number.NEGATIVE_INFINITY))) return null;
+    return bySize(round((d / best) * 100, 1), rule.yellow, rule.red);
+  };
+  const drop = round(best - o.value);
+  const percent = best > 0 ? round((drop / best) * 100, 1) : 0;
+  const severity = severityAt(o.value);
+  const params: MessageParams = { code: o.code, unit: o.unit, value: o.value, baseline: round(best, 3), drop: round(drop, 3), percent, days: rule.windowDays, personal: rule.personalBest !== undefined ? 1 : 0 };
+  return { severity, value: round(drop, 3), unit: o.unit, key: severity ? 'baseline.belowBest' : 'baseline.usual', params, measuredAt: o.measuredAt, redAt: (v) => severityAt(v) === 'red' };
 }
 
 /** A flag rule: the flag set on a measurement of the rule's type is a finding; its absence is in range. */

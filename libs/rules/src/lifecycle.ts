@@ -1,10 +1,38 @@
-import type { Alert, Severity, Triage } from '@tm/contracts';
+import { LOINC, type Alert, type Severity, type Triage } from '@tm/contracts';
 import type { Finding } from './evaluate';
 
 /** A reading measured more than an hour before it is evaluated arrived late (a gateway flushing a backlog). */
 export const DEFAULT_LATE_AFTER_MS = 60 * 60 * 1000;
 /** A red alert nobody has acknowledged for 30 minutes is escalated. */
 export const DEFAULT_ESCALATE_AFTER_MS = 30 * 60 * 1000;
+/**
+ * An acknowledgement covers the episode the nurse saw, not for ever: a red measured this long after
+ * it reaches the nurse again as a new red (issue 17, item 1). 24 h: default for clinical review.
+ */
+export const DEFAULT_ACKNOWLEDGEMENT_EXPIRES_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * How much further from normal than the value acknowledged a later red must be to reach the nurse
+ * again as a new red, by the finding's kind and code, in the finding's value (the reading, the
+ * change, or the drop). A rule's own `reraiseWorseBy` replaces it. Sources in libs/rules/README.md
+ * ("Worse after acknowledged"): SpO2 3 points (BTS: a fall of ≥ 3 % asks for clinical
+ * assessment); the others are defaults for clinical review.
+ */
+export const WORSE_AFTER_ACKNOWLEDGED: Readonly<Record<string, number>> = {
+  [`absolute:${LOINC.spo2}`]: 3,
+  [`baseline:${LOINC.spo2}`]: 3,
+  [`absolute:${LOINC.systolic}`]: 20,
+  [`absolute:${LOINC.pulse}`]: 20,
+  [`change:${LOINC.bodyWeight}`]: 1,
+  [`absolute:${LOINC.bodyWeight}`]: 1,
+  [`baseline:${LOINC.fev1}`]: 0.15,
+};
+
+export interface ApplyFindingOptions {
+  /** default DEFAULT_ACKNOWLEDGEMENT_EXPIRES_AFTER_MS */
+  acknowledgementExpiresAfterMs?: number;
+}
+
 /** Who resolves a missing-data alert when the data arrives. */
 export const SYSTEM_USER = 'system';
 export const MAX_NOTE_LENGTH = 2000;
@@ -15,9 +43,11 @@ export type NewAlert = Omit<Alert, 'id' | 'patientId'>;
 /**
  * Why an alert someone had already dealt with (acknowledged) needs a person again.
  * - `turned-red`: it was yellow and a red reading came in;
- * - `red-again`: the patient was back in range after the acknowledgement, and a new red came in.
+ * - `red-again`: the patient was back in range after the acknowledgement, and a new red came in;
+ * - `worse`: a red materially worse than the value acknowledged (WORSE_AFTER_ACKNOWLEDGED);
+ * - `acknowledgement-expired`: a red measured long after the acknowledgement (24 h by default).
  */
-export type ReraiseReason = 'turned-red' | 'red-again';
+export type ReraiseReason = 'turned-red' | 'red-again' | 'worse' | 'acknowledgement-expired';
 
 /**
  * What to do with the one open alert of a patient and rule. `update`, `reraise`,
@@ -85,6 +115,29 @@ function backInRangeSinceAcknowledged(alert: Alert): boolean {
   return Date.parse(alert.backInRangeAt) >= Date.parse(alert.acknowledgedAt);
 }
 
+/**
+ * How much further from normal `value` is than `reference`, in the finding's terms: for a low
+ * absolute limit lower is worse; for everything else (a high limit, a change, a drop) higher is.
+ */
+function worseBy(finding: Finding, value: number, reference: number): number {
+  const t = finding.threshold as { kind?: string; direction?: string };
+  return t.kind === 'absolute' && t.direction === 'low' ? reference - value : value - reference;
+}
+
+/** The amount that makes a later red "materially worse", or null when the rule has none. */
+function worseThreshold(finding: Finding): number | null {
+  const own = (finding.threshold as { reraiseWorseBy?: number }).reraiseWorseBy;
+  if (own !== undefined) return own;
+  return WORSE_AFTER_ACKNOWLEDGED[`${finding.kind}:${finding.code ?? ''}`] ?? null;
+}
+
+function isMateriallyWorse(current: Alert, finding: Finding): boolean {
+  const reference = current.acknowledgedValue ?? current.value;
+  const limit = worseThreshold(finding);
+  if (reference === null || finding.value === null || limit === null) return false;
+  return Math.round(worseBy(finding, finding.value, reference) * 1e6) / 1e6 >= limit;
+}
+
 function isLate(finding: Finding, now: Date, lateAfterMs: number): boolean {
   const measured = finding.observedAt ?? finding.measuredAt;
   return measured !== null && now.getTime() - measured.getTime() > lateAfterMs;
@@ -99,9 +152,18 @@ function isLate(finding: Finding, now: Date, lateAfterMs: number): boolean {
  * whose value and message then explain the red.
  *
  * An acknowledged alert that gets a red it has not shown — it was yellow, or the patient has been
- * back in range since the acknowledgement — is a new red for the nurse: `reraise`, open again.
+ * back in range since the acknowledgement, or the red is materially worse than the value
+ * acknowledged, or it was measured long after the acknowledgement — is a new red for the nurse:
+ * `reraise`, open again. A questionnaire answer milder than the alert's colour counts, but does not
+ * replace the answer that gave the colour (a red card never shows a yellow reason).
  */
-export function applyFinding(open: Alert | null, finding: Finding, now: Date, lateAfterMs: number = DEFAULT_LATE_AFTER_MS): AlertCommand {
+export function applyFinding(
+  open: Alert | null,
+  finding: Finding,
+  now: Date,
+  lateAfterMs: number = DEFAULT_LATE_AFTER_MS,
+  options: ApplyFindingOptions = {},
+): AlertCommand {
   const current = open && open.status !== 'resolved' ? open : null;
   if (current && current.rule !== finding.rule)
     throw new AlertLifecycleError('RULE_MISMATCH', `Alert ${current.id} belongs to rule ${current.rule}, not ${finding.rule}: pass the open alert of the finding's rule`);
@@ -166,13 +228,27 @@ export function applyFinding(open: Alert | null, finding: Finding, now: Date, la
   const severity = worst(current.severity, finding.severity);
   const newer = findingTime > alertTime || (findingTime === alertTime && RANK[finding.severity] > RANK[current.severity]);
   const upgrades = RANK[finding.severity] > RANK[current.severity];
-  const latest = newer ? { ...shown, backInRange: false } : upgrades ? shown : {};
+  const milderAnswer = finding.kind === 'questionnaire' && RANK[finding.severity] < RANK[current.severity];
+  const latest = newer ? (milderAnswer ? { backInRange: false } : { ...shown, backInRange: false }) : upgrades ? shown : {};
   const next: Alert = { ...current, ...latest, severity, count: current.count + 1, updatedAt: at };
 
   if (finding.severity === 'red' && current.status === 'acknowledged') {
     // A yellow someone acknowledged that turns red, or a red that comes back after the patient was
     // back in range, needs a person's attention again: a new red, not a repeat.
-    const reason: ReraiseReason | null = current.severity === 'yellow' ? 'turned-red' : newer && backInRangeSinceAcknowledged(current) ? 'red-again' : null;
+    const expiresAfterMs = options.acknowledgementExpiresAfterMs ?? DEFAULT_ACKNOWLEDGEMENT_EXPIRES_AFTER_MS;
+    const expired = current.acknowledgedAt !== null && findingTime - Date.parse(current.acknowledgedAt) >= expiresAfterMs;
+    const reason: ReraiseReason | null =
+      current.severity === 'yellow'
+        ? 'turned-red'
+        : !newer
+          ? null
+          : backInRangeSinceAcknowledged(current)
+            ? 'red-again'
+            : isMateriallyWorse(current, finding)
+              ? 'worse'
+              : expired
+                ? 'acknowledgement-expired'
+                : null;
     if (reason) return { type: 'reraise', reason, alert: { ...next, status: 'open', escalated: false, reraisedAt: at } };
   }
   return { type: 'update', worsened: current.status === 'open' && current.severity === 'yellow' && severity === 'red', alert: next };
@@ -197,7 +273,8 @@ export function acknowledge(alert: Alert, user: string, note: string | null | un
   if (alert.status === 'acknowledged')
     throw new AlertLifecycleError('ALERT_ALREADY_ACKNOWLEDGED', `Alert ${alert.id} was already acknowledged by ${alert.acknowledgedBy ?? 'someone'} at ${alert.acknowledgedAt ?? 'an unknown time'}`);
   const at = now.toISOString();
-  return { ...alert, status: 'acknowledged', acknowledgedBy: user, acknowledgedAt: at, acknowledgeNote: note ?? null, updatedAt: at };
+  // The value the nurse saw: a later red materially worse than it is a new red (applyFinding).
+  return { ...alert, status: 'acknowledged', acknowledgedBy: user, acknowledgedAt: at, acknowledgeNote: note ?? null, acknowledgedValue: alert.value, updatedAt: at };
 }
 
 /** Resolving straight from open is allowed: a nurse who has already phoned the patient closes it in one step. */

@@ -88,6 +88,31 @@ const EXAMPLES: Record<MessageKey, [MessageParams, string, string]> = {
     'Symptomdagbog (KOL): Mindst 2 af 3 tegn på KOL-forværring: mere åndenød, mere slim, slim der har skiftet farve; blod i slimet; mere åndenød end normalt; mere slim end normalt',
     'Symptom diary (COPD): At least 2 of 3 signs of a COPD exacerbation: more breathless, more phlegm, phlegm changed colour; blood in the phlegm; more breathless than usual; more phlegm than usual',
   ],
+  'absolute.aboveTarget': [
+    { code: W, unit: 'kg', value: 74.3, limit: 74, target: 72, above: 2.3 },
+    'Vægten 74,3 kg er 2,3 kg over målvægten på 72 kg',
+    'Weight 74.3 kg is 2.3 kg above the target weight of 72 kg',
+  ],
+  'baseline.belowBest': [
+    { code: LOINC.fev1, unit: 'L', value: 1.5, baseline: 2, drop: 0.5, percent: 25, days: 90, personal: 0 },
+    'FEV1 1,5 L er 25 % under patientens bedste måling de seneste 90 dage (2 L)',
+    "FEV1 1.5 L is 25 % below the patient's best reading over the last 90 days (2 L)",
+  ],
+  'reading.flaggedRepeated': [
+    { code: LOINC.spo2, unit: '%', value: 84, flags: 'lowPerfusion', repeats: 2, minutes: 30 },
+    'SpO2 84 %: 2 røde målinger inden for 30 minutter, selvom måleren markerede målingen som usikker (lav gennemblødning i fingeren)',
+    'SpO2 84 %: 2 red readings within 30 min, although the device marked the reading as unreliable (low perfusion)',
+  ],
+  'reading.confirm': [
+    { code: LOINC.spo2, unit: '%', value: 88, minutes: 60 },
+    'Gentag målingen: SpO2 88 % er langt fra patientens normale niveau; en ny måling inden for 60 minutter bekræfter den',
+    "Repeat the measurement: SpO2 88 % is far from the patient's usual level; a repeat within 60 min confirms it",
+  ],
+  'questionnaire.worse': [
+    { questionnaireId: 'mmrc', version: '1', answers: 'grade=2', previous: 'grade=1' },
+    'Åndenød i hverdagen (mMRC): mMRC 2 (forrige svar: mMRC 1)',
+    'Breathlessness in daily life (mMRC): mMRC 2 (previous answer: mMRC 1)',
+  ],
   'questionnaire.fine': [{ questionnaireId: 'telehjerte-symptom-diary', version: '1' }, 'Symptomdagbog (hjertesvigt): ingen bekymrende svar', 'Symptom diary (heart failure): no worrying answers'],
 };
 

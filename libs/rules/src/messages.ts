@@ -22,6 +22,10 @@ import { codeName, flagName, typeName, type Locale } from './wording';
  * | `answers` | the answers that worried, as `linkId=value` joined by `;` (worst first) |
  * | `combination` | ids of the definition's combinations that applied, joined by `,` |
  * | `score` | the response's total score, when the questionnaire scores |
+ * | `target`, `above` | a target ("dry") weight a clinician set, and how far the reading is above it |
+ * | `personal` | 1 when a fall is measured from a personal best a clinician set, 0 from the best reading in `days` |
+ * | `minutes`, `repeats` | a red that needs (or got) a repeat: the window, and how many red readings came within it |
+ * | `previous` | the patient's previous answer to the item, as `linkId=value` |
  */
 export type MessageParams = Record<string, number | string>;
 
@@ -30,6 +34,7 @@ export const MESSAGE_KEYS = [
   'absolute.below',
   'absolute.above',
   'absolute.inRange',
+  'absolute.aboveTarget',
   'change.rise',
   'change.fall',
   'change.noRise',
@@ -39,7 +44,10 @@ export const MESSAGE_KEYS = [
   'baseline.belowMean',
   'baseline.farBelowMean',
   'baseline.usual',
+  'baseline.belowBest',
   'reading.flagged',
+  'reading.flaggedRepeated',
+  'reading.confirm',
   'flag.raised',
   'flag.clear',
   'missing.never',
@@ -50,6 +58,7 @@ export const MESSAGE_KEYS = [
   'missing.notPlanned',
   'questionnaire.concern',
   'questionnaire.fine',
+  'questionnaire.worse',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
@@ -123,6 +132,12 @@ function answersText(p: Reader, l: Locale): string {
   const parts = [...combos, ...answers.map((a, i) => (i === 0 && combos.length === 0 ? a : a.charAt(0).toLowerCase() + a.slice(1)))];
   return parts.length > 0 ? `${title}: ${parts.join('; ')}` : title;
 }
+/** The previous answer (`previous` = `linkId=value`) as the nurse reads it: the option's summary. */
+function previousText(p: Reader, l: Locale): string {
+  const [linkId = '', value = ''] = p.str('previous').split('=');
+  const option = questionnaireOf(p)?.items.find((i) => i.linkId === linkId)?.options?.find((o) => String(o.value) === value);
+  return option ? (option.summary ?? option.label)[l] : value || '?';
+}
 const isWeight = (p: Reader) => p.str('code') === LOINC.bodyWeight;
 
 const TEMPLATES: Record<MessageKey, Record<Locale, Template>> = {
@@ -137,6 +152,10 @@ const TEMPLATES: Record<MessageKey, Record<Locale, Template>> = {
   'absolute.inRange': {
     da: (p) => `${p.name} ${p.u('value')} er inden for grænserne`,
     en: (p) => `${p.name} ${p.u('value')} is within limits`,
+  },
+  'absolute.aboveTarget': {
+    da: (p) => `${isWeight(p) ? 'Vægten' : p.name} ${p.u('value')} er ${p.u('above')} over ${isWeight(p) ? 'målvægten' : 'målet'} på ${p.u('target')}`,
+    en: (p) => `${p.name} ${p.u('value')} is ${p.u('above')} above the target ${isWeight(p) ? 'weight ' : ''}of ${p.u('target')}`,
   },
   'change.rise': {
     da: (p, l) => `${isWeight(p) ? 'Vægten' : p.name} er steget ${p.u('change')} på ${spanText(p.num('hours'), l)} (${p.n('from')} → ${p.u('to')})`,
@@ -177,6 +196,19 @@ const TEMPLATES: Record<MessageKey, Record<Locale, Template>> = {
   'baseline.usual': {
     da: (p) => `${p.name} ${p.u('value')} er på patientens normale niveau (${p.u('baseline')})`,
     en: (p) => `${p.name} ${p.u('value')} is at the patient's usual level (${p.u('baseline')})`,
+  },
+  'baseline.belowBest': {
+    da: (p) =>
+      `${p.name} ${p.u('value')} er ${p.n('percent')} % under patientens ${p.num('personal') === 1 ? 'personlige bedste' : `bedste måling de seneste ${p.n('days')} dage`} (${p.u('baseline')})`,
+    en: (p) => `${p.name} ${p.u('value')} is ${p.n('percent')} % below the patient's ${p.num('personal') === 1 ? 'personal best' : `best reading over the last ${p.n('days')} days`} (${p.u('baseline')})`,
+  },
+  'reading.flaggedRepeated': {
+    da: (p) => `${p.name} ${p.u('value')}: ${p.n('repeats')} røde målinger inden for ${p.n('minutes')} minutter, selvom måleren markerede målingen som usikker (${p.flags})`,
+    en: (p) => `${p.name} ${p.u('value')}: ${p.n('repeats')} red readings within ${p.n('minutes')} min, although the device marked the reading as unreliable (${p.flags})`,
+  },
+  'reading.confirm': {
+    da: (p) => `Gentag målingen: ${p.name} ${p.u('value')} er langt fra patientens normale niveau; en ny måling inden for ${p.n('minutes')} minutter bekræfter den`,
+    en: (p) => `Repeat the measurement: ${p.name} ${p.u('value')} is far from the patient's usual level; a repeat within ${p.n('minutes')} min confirms it`,
   },
   'reading.flagged': {
     da: (p) => `Gentag målingen: ${p.name} ${p.u('value')}, men måleren markerede målingen som usikker (${p.flags})`,
@@ -224,6 +256,10 @@ const TEMPLATES: Record<MessageKey, Record<Locale, Template>> = {
     da: (p, l) => answersText(p, l),
     en: (p, l) => answersText(p, l),
   },
+  'questionnaire.worse': {
+    da: (p, l) => `${answersText(p, l)} (forrige svar: ${previousText(p, l)})`,
+    en: (p, l) => `${answersText(p, l)} (previous answer: ${previousText(p, l)})`,
+  },
   'questionnaire.fine': {
     da: (p, l) => `${questionnaireOf(p)?.title[l] ?? p.str('questionnaireId')}: ingen bekymrende svar`,
     en: (p, l) => `${questionnaireOf(p)?.title[l] ?? p.str('questionnaireId')}: no worrying answers`,
@@ -260,6 +296,10 @@ const RULE_LABELS: Record<string, Record<Locale, string>> = {
   'pulse-low': { da: 'Lav puls', en: 'Low pulse' },
   'weight-gain': { da: 'Vægtøgning over 3 døgn', en: 'Weight gain over 3 days' },
   'weight-gain-24h': { da: 'Hurtig vægtøgning (1 døgn)', en: 'Rapid weight gain (1 day)' },
+  'weight-gain-7d': { da: 'Vægtøgning over 7 døgn', en: 'Weight gain over 7 days' },
+  'weight-above-target': { da: 'Vægt over målvægten', en: 'Weight above the target weight' },
+  'fev1-below-best': { da: 'Lungefunktion (FEV1) under patientens bedste', en: "Lung function (FEV1) below the patient's best" },
+  'spo2-above-target': { da: 'Iltmætning over målområdet', en: 'Oxygen saturation above the target range' },
   'weight-loss': { da: 'Vægttab over 3 døgn', en: 'Weight loss over 3 days' },
   'systolic-high': { da: 'Højt blodtryk (systolisk)', en: 'High blood pressure (systolic)' },
   'systolic-low': { da: 'Lavt blodtryk (systolisk)', en: 'Low blood pressure (systolic)' },
@@ -320,7 +360,8 @@ export function ruleLabel(rule: string | RuleShape, locale: Locale): string {
   const known = RULE_LABELS[id];
   if (known) return known[locale];
   // a questionnaire's alert is named by the questionnaire: "Symptomdagbog (KOL)"
-  const questionnaire = id.startsWith('questionnaire-') ? questionnaireDefinition(id.slice('questionnaire-'.length)) : undefined;
+  // (one alert per item: questionnaire-<id>:<linkId>, named by the questionnaire too)
+  const questionnaire = id.startsWith('questionnaire-') ? questionnaireDefinition(id.slice('questionnaire-'.length).split(':')[0] ?? '') : undefined;
   if (questionnaire) return questionnaire.title[locale];
   if (typeof rule === 'string') return rule;
   return describe(rule, locale) ?? id;

@@ -106,13 +106,14 @@ describe('triage of the TeleHjerte symptom diary', () => {
 
 describe('scores: the mMRC grade (and licensed instruments once carried)', () => {
   it.each([
-    [0, 'Less breathless in daily life (mMRC 0–1)'],
-    [1, 'Less breathless in daily life (mMRC 0–1)'],
-    [2, 'More breathless in daily life (mMRC 2 or more)'],
-    [4, 'More breathless in daily life (mMRC 2 or more)'],
-  ])('grade %i scores %i and lands in its band; it never raises an alert on its own', (grade, band) => {
+    // issue 17, item 15 (was green for every grade): grades 3 and 4 are yellow
+    [0, 'Less breathless in daily life (mMRC 0–1)', 'green'],
+    [1, 'Less breathless in daily life (mMRC 0–1)', 'green'],
+    [2, 'More breathless in daily life (mMRC 2 or more)', 'green'],
+    [4, 'More breathless in daily life (mMRC 2 or more)', 'yellow'],
+  ])('grade %i lands in its band (%s) and is %s', (grade, band, triage) => {
     const scored = scoreResponse(MMRC_DYSPNOEA_SCALE, [{ linkId: 'grade', value: grade }]);
-    expect(scored).toMatchObject({ score: grade, triage: 'green', band: { label: { en: band } } });
+    expect(scored).toMatchObject({ score: grade, triage, band: { label: { en: band } } });
   });
 
   it('sums item scores into a total whose band sets the colour (a CAT-shaped definition, text not shipped)', () => {

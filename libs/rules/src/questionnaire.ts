@@ -1,4 +1,5 @@
 import {
+  questionnaireItemRuleName,
   questionnaireRuleName,
   type AnswerOption,
   type AnswerValue,
@@ -10,7 +11,7 @@ import {
   type Triage,
 } from '@tm/contracts';
 import type { Finding } from './evaluate';
-import { alertMessage, type MessageParams } from './messages';
+import { alertMessage, type MessageKey, type MessageParams } from './messages';
 import { DEFAULT_LOCALE, type Locale } from './wording';
 
 /**
@@ -177,4 +178,87 @@ export function questionnaireFinding(definition: QuestionnaireDefinition, respon
     observedAt: response.authoredAt,
     threshold: questionnaireRule(definition),
   };
+}
+
+/** What questionnaireFindings needs besides the response. */
+export interface QuestionnaireFindingOptions {
+  locale?: Locale;
+  /**
+   * The patient's previous answers to this questionnaire (the latest response before this one), for
+   * items that compare with the previous answer (`riseFromPrevious`: mMRC one grade worse).
+   */
+  previous?: readonly Pick<QuestionnaireAnswer, 'linkId' | 'value'>[] | null;
+}
+
+/** The score of an answer: its option's score, or the number itself for an integer item. */
+function scoreOf(item: QuestionnaireItem, value: AnswerValue): number | null {
+  if (item.type === 'integer') return typeof value === 'number' ? value : null;
+  return optionFor(item, value)?.score ?? null;
+}
+
+/**
+ * The findings a triaged response makes, for applyFinding, one alert per symptom (issue 17, item 2):
+ *
+ * - per answered item with a colour, rule `questionnaire-<id>:<linkId>`: red or yellow with that
+ *   answer, or in range (severity null) for a green answer. A new red symptom the day after another
+ *   was acknowledged is then a new alert, and a card shows the answer that gave its colour. An item
+ *   with `riseFromPrevious` is at least that colour when its score rose by `atLeast` since the
+ *   previous answer (`options.previous`), worded "previous answer: ...".
+ * - for the whole response, rule `questionnaire-<id>` (the rule of questionnaireFinding): what only
+ *   the response as a whole says — the combinations that apply and the total score's band — with
+ *   the worrying answers for context; in range when neither applies (which also marks an alert from
+ *   before items had their own rules back in range).
+ */
+export function questionnaireFindings(definition: QuestionnaireDefinition, response: TriagedResponse, options: QuestionnaireFindingOptions = {}): Finding<QuestionnaireRule>[] {
+  const locale = options.locale ?? DEFAULT_LOCALE;
+  const items = new Map(definition.items.map((i) => [i.linkId, i]));
+  const previous = new Map((options.previous ?? []).map((a) => [a.linkId, a.value]));
+  const base = { questionnaireId: definition.id, version: definition.version };
+  const finding = (rule: QuestionnaireRule, severity: Triage, key: MessageKey, params: MessageParams, value: number | null): Finding<QuestionnaireRule> => ({
+    rule: rule.rule,
+    kind: 'questionnaire',
+    code: null,
+    severity: severity === 'green' ? null : severity,
+    value,
+    unit: null,
+    message: alertMessage(key, params, locale),
+    messageKey: key,
+    messageParams: params,
+    measuredAt: response.authoredAt,
+    measurementId: response.id,
+    observedAt: response.authoredAt,
+    threshold: rule,
+  });
+
+  const perItem = response.answers.flatMap((a) => {
+    const item = items.get(a.linkId);
+    if (!item) return [];
+    let triage: Triage | null = a.triage;
+    let key: MessageKey = 'questionnaire.concern';
+    const params: MessageParams = { ...base, answers: encodeAnswers([a]) };
+    const before = previous.get(a.linkId);
+    const rise = item.riseFromPrevious;
+    if (rise && before !== undefined) {
+      const now = scoreOf(item, a.value);
+      const then = scoreOf(item, before);
+      if (now !== null && then !== null && now - then >= rise.atLeast && RANK[rise.triage] >= RANK[triage ?? 'green']) {
+        triage = rise.triage;
+        key = 'questionnaire.worse';
+        params.previous = `${a.linkId}=${String(before)}`;
+      }
+    }
+    if (triage === null) return [];
+    const rule: QuestionnaireRule = { ...questionnaireRule(definition), rule: questionnaireItemRuleName(definition.id, a.linkId), linkId: a.linkId };
+    return [finding(rule, triage, triage === 'green' ? 'questionnaire.fine' : key, triage === 'green' ? base : params, a.score)];
+  });
+
+  let whole: Triage = 'green';
+  for (const id of response.combinations) whole = worse(whole, definition.combinations?.find((c) => c.id === id)?.triage ?? 'green');
+  if (response.band) whole = worse(whole, response.band.triage);
+  const params: MessageParams = { ...base };
+  if (response.combinations.length > 0) params.combination = response.combinations.join(',');
+  const concerning = response.answers.filter((a) => a.triage === 'red' || a.triage === 'yellow').sort((a, b) => RANK[b.triage ?? 'green'] - RANK[a.triage ?? 'green']);
+  if (concerning.length > 0 && whole !== 'green') params.answers = encodeAnswers(concerning);
+  if (response.score !== null) params.score = response.score;
+  return [...perItem, finding(questionnaireRule(definition), whole, whole === 'green' ? 'questionnaire.fine' : 'questionnaire.concern', params, response.score)];
 }

@@ -123,7 +123,7 @@ describe('questionnaire answers as R4 QuestionnaireResponses', () => {
       'at-rest',
       'red',
     ],
-    ['mMRC grade 3 (a score)', stored(MMRC_DYSPNOEA_SCALE, { grade: 3 }), 'grade', (a) => [a?.valueCoding?.code, ext(a?.valueCoding, EXT.ordinal)[0]?.valueDecimal], ['3', 3], 'green'],
+    ['mMRC grade 3 (a score; yellow since issue 17, item 15)', stored(MMRC_DYSPNOEA_SCALE, { grade: 3 }), 'grade', (a) => [a?.valueCoding?.code, ext(a?.valueCoding, EXT.ordinal)[0]?.valueDecimal], ['3', 3], 'yellow'],
   ];
 
   it.each(cases)('maps %s: valid R4, the answer typed as its item, the answer’s colour beside it', (_name, response, linkId, valueOf, value, triage) => {
