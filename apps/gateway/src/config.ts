@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { GatewayIdSchema, PatientIdSchema } from '@tm/contracts';
 
@@ -38,6 +39,8 @@ export const GatewayConfigSchema = z.object({
   gatewayId: GatewayIdSchema,
   secret: z.string().min(1, 'the gateway secret is required'),
   brokerUrl: z.string().regex(/^(mqtts?|wss?|tcp):\/\/.+/, 'use mqtt://host:port, mqtts://, ws:// or wss://'),
+  /** PEM file of the CA that signed the broker's certificate: the connection (mqtts:// or wss://) is refused unless the broker proves it with it. */
+  ca: z.string().min(1).optional(),
   dataDir: z.string().min(1),
   timeZone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Copenhagen)').default(systemTimeZone),
   devices: z.array(DeviceBindingSchema).default([]),
@@ -49,7 +52,7 @@ export const GatewayConfigSchema = z.object({
     .prefault({}),
   /** How long one device session (connect .. disconnect) may take before it is abandoned. */
   sessionTimeoutMs: z.number().int().positive().default(60_000),
-});
+}).refine((c) => c.ca === undefined || /^(mqtts|wss):\/\//.test(c.brokerUrl), { message: 'a CA is given, so the broker URL must be mqtts:// or wss://', path: ['brokerUrl'] });
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
 export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
 
@@ -77,5 +80,20 @@ export function loadGatewayConfig(file: string): GatewayConfig {
   } catch (e) {
     throw new GatewayConfigError(`${file} is not valid JSON: ${(e as Error).message}`);
   }
-  return parseGatewayConfig(json, file);
+  const config = parseGatewayConfig(json, file);
+  // a relative "ca" is next to the configuration file
+  return withCa(config, file, config.ca === undefined ? undefined : resolve(dirname(file), config.ca));
+}
+
+/** The CA file must be there when the gateway starts, not at its first reconnect. */
+export function withCa(config: GatewayConfig, source: string, ca = config.ca): GatewayConfig {
+  if (ca === undefined) return config;
+  let pem: string;
+  try {
+    pem = readFileSync(ca, 'utf8');
+  } catch (e) {
+    throw new GatewayConfigError(`cannot read the broker CA file ${ca} (${source}): ${(e as Error).message}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new GatewayConfigError(`${ca} (${source}) is not a PEM certificate`);
+  return parseGatewayConfig({ ...config, ca }, source);
 }

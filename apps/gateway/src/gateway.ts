@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { formatInstant, GatewayStatus } from '@tm/contracts';
 import { BleError, DeviceDriver, DeviceSessionResult, Noble, Peripheral, scan } from '@tm/ble';
 import { deviceClockOffsetMs } from './clock';
@@ -62,6 +63,7 @@ export class Gateway {
       gatewayId: config.gatewayId,
       secret: config.secret,
       brokerUrl: config.brokerUrl,
+      ...(config.ca ? { ca: readFileSync(config.ca) } : {}),
       outbox: this.outbox,
       logger,
       devices: () => [...this.devices.values()],

@@ -25,6 +25,8 @@ export interface PublisherOptions {
   gatewayId: string;
   secret: string;
   brokerUrl: string;
+  /** PEM of the CA the broker's certificate must chain to (mqtts://, wss://); without it Node's public roots are used */
+  ca?: string | Buffer;
   outbox: Outbox;
   logger: Logger;
   /** Devices for the retained status, asked on every (re)connect and status update. */
@@ -84,6 +86,9 @@ export class Publisher {
       reconnectPeriod: this.options.reconnectPeriodMs ?? 5_000,
       connectTimeout: 10_000,
       will: { topic: statusTopic(gatewayId), payload: Buffer.from(statusPayload('offline', [])), qos: 1, retain: true },
+      // an unverified certificate is refused either way; with a CA only a broker it signed is believed
+      rejectUnauthorized: true,
+      ...(this.options.ca ? { ca: this.options.ca } : {}),
     });
     this.client = client;
     client.on('connect', () => {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { BluetoothUnavailableError, loadNoble, scan } from '@tm/ble';
-import { GatewayConfigError, loadGatewayConfig } from '../config';
+import { GatewayConfigError, loadGatewayConfig, withCa } from '../config';
 import { supportedDrivers } from '../drivers';
 import { Gateway } from '../gateway';
 import { createLogger } from '../log';
@@ -13,7 +13,8 @@ const USAGE = `tm-gateway — reads home health devices over Bluetooth and forwa
 
 usage:
   tm-gateway decode <characteristic-uuid> <hex>     decode one captured GATT value, print JSON
-  tm-gateway run --config <file>                    run against the Bluetooth adapter
+  tm-gateway run --config <file> [--ca <file>]      run against the Bluetooth adapter; --ca (or "ca" in the config):
+                                                    the CA of the broker's certificate, for mqtts:// (an unverified broker is refused)
   tm-gateway run --simulate [--patients N] [--broker URL] [--interval SECONDS] [--data-dir DIR] [--no-backfill]
                                                     simulated homes for the demo patients on the virtual radio
                                                     (broker: --broker, else MQTT_URL, else mqtt://localhost:1883)
@@ -40,8 +41,9 @@ function untilSignal(stop: () => Promise<void>): Promise<number> {
   });
 }
 
-async function runConfig(file: string): Promise<number> {
-  const config = loadGatewayConfig(file);
+async function runConfig(file: string, ca: string | undefined): Promise<number> {
+  const loaded = loadGatewayConfig(file);
+  const config = ca === undefined ? loaded : withCa(loaded, '--ca', ca);
   const gateway = new Gateway({ config, logger: createLogger(), drivers: supportedDrivers(), radio: () => loadNoble() });
   await gateway.start();
   return untilSignal(() => gateway.stop());
@@ -81,11 +83,13 @@ export async function main(argv: string[], out: Out, err: Out): Promise<number> 
             simulate: { type: 'boolean', default: false },
             patients: { type: 'string' },
             broker: { type: 'string' },
+            ca: { type: 'string' },
             interval: { type: 'string' },
             'data-dir': { type: 'string' },
             'no-backfill': { type: 'boolean', default: false },
           },
         });
+        if (values.simulate && values.ca !== undefined) throw new UsageError('--ca is for run --config; the simulated homes trust a CA through NODE_EXTRA_CA_CERTS');
         if (values.simulate) {
           const homes = await runSimulatedHomes({
             patients: values.patients === undefined ? 11 : positive(values.patients, '--patients'),
@@ -101,7 +105,7 @@ export async function main(argv: string[], out: Out, err: Out): Promise<number> 
           err('run needs --config <file> (or --simulate); see tm-gateway --help');
           return 2;
         }
-        return await runConfig(values.config);
+        return await runConfig(values.config, values.ca);
       }
       case 'pair': {
         const { values } = parseArgs({ args: rest, options: { seconds: { type: 'string', default: '10' } } });
