@@ -1,8 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startTestPlatform } from '@tm/ingestion/src/testing';
 import { measureGatewayMemory } from './gateway-memory';
+import { homesOptionsFromEnv, runHomes, type HomesOutcome } from './homes';
 import { endToEnd, idleAlertLatency, naivePeer, rawInsertRowsPerSecond, type AlertLatency, type EndToEnd } from './hot-path';
 import { childPids, rssMiB, round, sampleRss } from './proc';
 import { BenchFigure } from './result';
@@ -12,6 +14,22 @@ import { trendQueries } from './trends';
 const LOAD_MS = Number(process.env.BENCH_LOAD_SECONDS ?? 20) * 1000;
 const GATEWAYS = Number(process.env.BENCH_GATEWAYS ?? 10);
 const INJECT_EVERY_MS = 200;
+
+/** `npm run bench [-- homes] [--homes N]`: the whole bench, or only the `homes` workload of ARCHITECTURE §11. */
+function parseArgs(argv: string[]): { only: 'homes' | undefined; homes: number } {
+  let only: 'homes' | undefined;
+  let homes = 2_000;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === 'homes') only = 'homes';
+    else if (arg === '--homes' || arg.startsWith('--homes=')) {
+      const value = arg.includes('=') ? arg.slice('--homes='.length) : argv[(i += 1)];
+      homes = Number(value);
+      if (!Number.isInteger(homes) || homes < 1 || homes > 50_000) throw new Error(`--homes wants a whole number from 1 to 50,000, not ${value}`);
+    } else throw new Error(`unknown argument ${arg}: npm run bench [-- homes] [--homes N]`);
+  }
+  return { only, homes };
+}
 
 function printTable(rows: BenchFigure[]): void {
   const cells = rows.map((r) => [r.name, String(r.figure), r.unit, r.notes]);
@@ -31,12 +49,60 @@ async function phase<T>(name: string, run: () => Promise<T>): Promise<T> {
 
 const latencyNote = (a: AlertLatency) => `${a.delivered} of ${a.injected} reds delivered`;
 
-async function main(): Promise<number> {
-  const machine = { date: new Date().toISOString(), nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` };
+const externalServers = (): Record<string, string> => Object.fromEntries(['DATABASE_URL', 'MQTT_URL'].flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])));
+const resultsFile = join(__dirname, 'results', 'latest.json');
+
+function writeResults(results: Record<string, unknown>): void {
+  mkdirSync(join(__dirname, 'results'), { recursive: true });
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/**
+ * The `homes` workload on a platform of its own (fresh embedded database, or the servers of
+ * DATABASE_URL / MQTT_URL), so its board holds the homes and the demo and nothing else. Its stop is
+ * bounded: a platform the storm has wedged must not keep the bench from ending.
+ */
+async function homesWorkload(homes: number): Promise<HomesOutcome & { db: string }> {
+  process.stdout.write(`- homes workload, ${homes} homes ...\n`);
+  const started = Date.now();
+  const platform = await startTestPlatform(externalServers(), { persistent: true });
+  try {
+    const outcome = await runHomes(platform, homesOptionsFromEnv(homes));
+    process.stdout.write(`  ${round((Date.now() - started) / 1000)} s\n`);
+    return { ...outcome, db: platform.embeddedDb ? 'embedded' : 'external' };
+  } finally {
+    const stopped = await Promise.race([platform.stop().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 30_000).unref())]);
+    if (!stopped) process.stderr.write('homes: the platform did not stop within 30 s; ending anyway\n');
+  }
+}
+
+function reportHomes(outcome: HomesOutcome): void {
+  printTable(outcome.figures);
+  for (const note of outcome.result.notes) process.stdout.write(`note: ${note}\n`);
+  for (const miss of outcome.misses) process.stdout.write(`MISSED (issue 16 must-have): ${miss}\n`);
+}
+
+const machineFacts = () => ({ date: new Date().toISOString(), nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` });
+
+/** Only the `homes` workload: its result replaces `homes` in latest.json, the rest stays as the last full run left it. */
+async function homesOnly(homes: number): Promise<number> {
+  const machine = machineFacts();
+  process.stdout.write(`bench (homes) on ${machine.nproc} cores, node ${machine.node}, ${machine.date}\n`);
+  const outcome = await homesWorkload(homes);
+  const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>) : {};
+  writeResults({ ...previous, homes: { ...outcome.result, machine, db: outcome.db } });
+  reportHomes(outcome);
+  process.stdout.write('results in bench/results/latest.json (homes)\n');
+  for (const failure of outcome.failures) process.stderr.write(`BENCHMARK FAILED: ${failure}\n`);
+  return outcome.failures.length === 0 ? 0 : 1;
+}
+
+/** The hot-path phases of ARCHITECTURE §9 on one platform. */
+async function hotPath(): Promise<{ results: Record<string, unknown>; failures: string[] }> {
+  const machine = machineFacts();
   process.stdout.write(`bench on ${machine.nproc} cores, node ${machine.node}, ${machine.date}\n`);
   // DATABASE_URL / MQTT_URL from the environment put the bench on those servers instead of the embedded ones.
-  const external = Object.fromEntries(['DATABASE_URL', 'MQTT_URL'].flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])));
-  const platform = await startTestPlatform(external, { persistent: true });
+  const platform = await startTestPlatform(externalServers(), { persistent: true });
   const dbPid = platform.embeddedDb ? childPids(process.pid, 'embedded-db-process')[0] : undefined;
   const failures: string[] = [];
   const rss = { ingestion: sampleRss(() => [process.pid]), database: sampleRss(() => (dbPid ? [dbPid] : [])) };
@@ -95,22 +161,57 @@ async function main(): Promise<number> {
       { name: 'RSS database (max)', figure: round(databaseRss), unit: 'MiB', notes: platform.embeddedDb ? 'embedded TimescaleDB child' : 'external: not measured' },
       ...gatewayFigures,
     ];
-    const resultsDir = join(__dirname, 'results');
-    mkdirSync(resultsDir, { recursive: true });
-    writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    // written now, and again with `homes` below: a hot-path result survives whatever the storm does
+    writeResults(results);
     printTable(figures);
-    process.stdout.write(`end ingestion RSS ${round(rssMiB(process.pid) ?? Number.NaN)} MiB; results in bench/results/latest.json\n`);
-    for (const failure of failures) process.stderr.write(`BENCHMARK FAILED: ${failure}\n`);
-    return failures.length === 0 ? 0 : 1;
+    process.stdout.write(`end ingestion RSS ${round(rssMiB(process.pid) ?? Number.NaN)} MiB\n`);
+    return { results, failures };
   } finally {
     await platform.stop();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    process.stderr.write(`bench: ${error.stack ?? error.message}\n`);
-    process.exit(1);
-  },
-);
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.only === 'homes') return homesOnly(args.homes);
+  const { results, failures } = await hotPath();
+  // last, on a platform of its own: the storm may leave a platform that no longer answers
+  const homes = await homesWorkload(args.homes);
+  writeResults({ ...results, homes: homes.result });
+  reportHomes(homes);
+  process.stdout.write('results in bench/results/latest.json\n');
+  for (const failure of [...failures, ...homes.failures]) process.stderr.write(`BENCHMARK FAILED: ${failure}\n`);
+  return failures.length + homes.failures.length === 0 ? 0 : 1;
+}
+
+/**
+ * The bench runs in a child of this process, which ends it once it has reported. The platform runs
+ * in the bench's own process, and a platform flooded with sign-ins leaves thousands of scrypt hashes
+ * queued on its libuv thread pool; node's exit waits for every one of them (minutes), so the bench
+ * reports its exit code over IPC and is then stopped from here, which ends by itself in any case.
+ */
+function supervise(): void {
+  const child = fork(__filename, process.argv.slice(2), { execArgv: process.execArgv, env: { ...process.env, BENCH_WORKER: '1' }, stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+  let code: number | undefined;
+  child.on('message', (m: { type?: string; code?: number }) => {
+    if (m.type !== 'done') return;
+    code = m.code ?? 1;
+    // a moment to exit by itself; then it is stopped (its database and load processes end with it)
+    setTimeout(() => child.kill('SIGKILL'), 3_000).unref();
+  });
+  child.on('exit', (exitCode) => process.exit(code ?? exitCode ?? 1));
+}
+
+if (process.env.BENCH_WORKER === '1')
+  main().then(
+    (code) => {
+      if (process.send) process.send({ type: 'done', code }, () => process.exit(code));
+      else process.exit(code);
+    },
+    (error: Error) => {
+      process.stderr.write(`bench: ${error.stack ?? error.message}\n`);
+      if (process.send) process.send({ type: 'done', code: 1 }, () => process.exit(1));
+      else process.exit(1);
+    },
+  );
+else supervise();
