@@ -47,7 +47,7 @@ function reading(patientId: string, spo2: number): Measurement {
 async function runGateway(n: number, options: LoadOptions, deadline: number, report: LoadReport): Promise<void> {
   const gatewayId = `demo-gw-${n}`;
   const patientId = `pt-${String(n).padStart(3, '0')}`;
-  const client = await mqtt.connectAsync(options.mqttUrl, { clientId: `${gatewayId}-load-${process.pid}`, username: gatewayId, password: `${gatewayId}-secret`, clean: true, reconnectPeriod: 0 });
+  const client = await mqtt.connectAsync(options.mqttUrl, { clientId: gatewayId, username: gatewayId, password: `${gatewayId}-secret`, clean: true, reconnectPeriod: 0 });
   const waiting = new Map<string, () => void>();
   client.on('message', (_topic, payload) => {
     const receipt = ReceiptSchema.parse(JSON.parse(payload.toString('utf8')));

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { LoginResponseSchema, type LoginResponse } from '@tm/contracts';
+import { SessionResponseSchema, type SessionResponse } from '@tm/contracts';
+import { ChangePasswordPage } from './account';
 import { ApiError, createApi } from './shared/api';
 import { AdminPage } from './admin/admin-page';
 import { AlertsPage } from './nurse/alerts';
@@ -16,9 +17,9 @@ import { href, parseRoute, type Route } from './shared/routes';
 const SESSION_KEY = 'tm.session';
 const LANGUAGE_KEY = 'tm.language';
 
-function storedSession(): LoginResponse | null {
+function storedSession(): SessionResponse | null {
   try {
-    const parsed = LoginResponseSchema.safeParse(JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null'));
+    const parsed = SessionResponseSchema.safeParse(JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null'));
     return parsed.success && Date.parse(parsed.data.expiresAt) > Date.now() ? parsed.data : null;
   } catch {
     return null;
@@ -35,7 +36,7 @@ function useHashRoute(): Route {
   return route;
 }
 
-function LoginPage({ language, onLogin, expired }: { language: Language; onLogin: (s: LoginResponse) => void; expired: boolean }) {
+function LoginPage({ language, onLogin, expired }: { language: Language; onLogin: (s: SessionResponse) => void; expired: boolean }) {
   const t = translator(language);
   const [error, setError] = useState<string | null>(expired ? t('login.expired') : null);
   const [busy, setBusy] = useState(false);
@@ -44,7 +45,7 @@ function LoginPage({ language, onLogin, expired }: { language: Language; onLogin
     const data = new FormData(e.currentTarget);
     setBusy(true);
     createApi(null, () => undefined, language)
-      .send('POST', '/api/auth/login', { username: String(data.get('username') ?? ''), password: String(data.get('password') ?? '') }, LoginResponseSchema)
+      .send('POST', '/api/auth/login', { username: String(data.get('username') ?? ''), password: String(data.get('password') ?? '') }, SessionResponseSchema)
       .then(onLogin, (err: unknown) => {
         setBusy(false);
         setError(err instanceof ApiError && (err.status === 401 || err.status === 400) ? t('login.failed') : err instanceof Error ? err.message : String(err));
@@ -99,7 +100,9 @@ export function App() {
     const stored = localStorage.getItem(LANGUAGE_KEY);
     return isLanguage(stored) ? stored : 'da';
   });
-  const [login, setLogin] = useState<LoginResponse | null>(storedSession);
+  const [login, setLogin] = useState<SessionResponse | null>(storedSession);
+  // "Skift adgangskode" shown in place of the page
+  const [changingPassword, setChangingPassword] = useState(false);
   const [expired, setExpired] = useState(false);
   const [liveStatus, setLiveStatus] = useState<LiveStatus>('connecting');
   const listeners = useRef(new Set<(e: LiveEvent) => void>());
@@ -116,6 +119,10 @@ export function App() {
   }, [language, isPatient]);
 
   const logout = useCallback((sessionExpired: boolean) => {
+    // "Log ud" ends the token on the server too, so a copy of it (another tab, a shared computer) stops working
+    const token = (JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null') as { token?: unknown } | null)?.token;
+    if (!sessionExpired && typeof token === 'string') void fetch('/api/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+    setChangingPassword(false);
     sessionStorage.removeItem(SESSION_KEY);
     sessionStorage.removeItem(LAST_EVENT_KEY);
     // The next person to sign in starts on the triage list; an expired session returns to where it was.
@@ -125,7 +132,8 @@ export function App() {
   }, []);
 
   // The live socket is for clinicians (it refuses a patient's token); the patient app polls instead.
-  const liveToken = login !== null && !isPatient ? login.token : null;
+  const mustChangePassword = login?.mustChangePassword === true;
+  const liveToken = login !== null && !isPatient && !mustChangePassword ? login.token : null;
   useEffect(() => {
     if (liveToken === null) return;
     return connectLive(liveToken, (e) => listeners.current.forEach((l) => l(e)), setLiveStatus);
@@ -149,9 +157,15 @@ export function App() {
     };
   }, []);
 
+  const startSession = useCallback((s: SessionResponse) => {
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
+    setExpired(false);
+    setLogin(s);
+  }, []);
+
   const session = useMemo<Session | null>(
     () =>
-      login === null
+      login === null || login.mustChangePassword === true
         ? null
         : { api: createApi(login.token, () => logout(true), language), user: login.user, language, t, subscribe, liveStatus },
     [login, language, t, subscribe, liveStatus, logout],
@@ -170,6 +184,31 @@ export function App() {
     </a>
   );
 
+  if (login !== null && (mustChangePassword || changingPassword)) {
+    // after a one-time password nothing else is reachable until the user has chosen their own
+    return (
+      <>
+        {skip}
+        <header className="app-header login-header">
+          <p className="app-title">{t('app.title')}</p>
+          <LanguageSwitch language={language} onChange={setLanguage} label={t('app.language')} />
+        </header>
+        <main id="main" ref={main} tabIndex={-1}>
+          <ChangePasswordPage
+            key={language}
+            language={language}
+            session={login}
+            forced={mustChangePassword}
+            onUnauthorized={() => logout(true)}
+            onCancel={mustChangePassword ? () => logout(false) : () => setChangingPassword(false)}
+            // a chosen change stays on the page to say it is done (with "Tilbage"); a forced one goes on to the app
+            onChanged={startSession}
+          />
+        </main>
+      </>
+    );
+  }
+
   if (session === null) {
     return (
       <>
@@ -183,11 +222,7 @@ export function App() {
             key={language}
             language={language}
             expired={expired}
-            onLogin={(s) => {
-              sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
-              setExpired(false);
-              setLogin(s);
-            }}
+            onLogin={startSession}
           />
         </main>
       </>
@@ -236,6 +271,9 @@ export function App() {
             {t('app.loggedInAs', { name: user.displayName, role: t(`role.${user.role}`) })}
           </p>
           <LanguageSwitch language={language} onChange={setLanguage} label={t('app.language')} />
+          <button type="button" className="secondary" onClick={() => setChangingPassword(true)}>
+            {t('account.changePassword')}
+          </button>
           <button type="button" className="secondary" onClick={() => logout(false)}>
             {t('app.logout')}
           </button>

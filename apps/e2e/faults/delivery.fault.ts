@@ -85,7 +85,7 @@ describe('when deliveries go wrong between gateway and platform', () => {
 
     // 3. The broker's own duplicate: the PUBACK is lost, the gateway reconnects and MQTT re-sends (DUP).
     const relay = await Relay.open(scene, Number(new URL(p.mqttUrl).port));
-    const client = await mqtt.connectAsync(relay.url, { clientId: `${gatewayId}-redelivery`, username: gatewayId, password: `${gatewayId}-secret`, clean: false, reconnectPeriod: 200, protocolVersion: 4 });
+    const client = await mqtt.connectAsync(relay.url, { clientId: gatewayId, username: gatewayId, password: `${gatewayId}-secret`, clean: false, reconnectPeriod: 200, protocolVersion: 4 });
     scene.defer(() => client.endAsync(true));
     const redelivered = readings('pt-001', 'dup', 100);
     relay.holdReplies();

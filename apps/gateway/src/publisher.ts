@@ -84,6 +84,9 @@ export class Publisher {
       username: gatewayId,
       password: secret,
       reconnectPeriod: this.options.reconnectPeriodMs ?? 5_000,
+      // A refused CONNECT ("server unavailable" while the broker checks many sign-ins at once) is
+      // retried like a lost connection: mqtt.js otherwise stops reconnecting for good after one.
+      reconnectOnConnackError: true,
       connectTimeout: 10_000,
       will: { topic: statusTopic(gatewayId), payload: Buffer.from(statusPayload('offline', [])), qos: 1, retain: true },
       // an unverified certificate is refused either way; with a CA only a broker it signed is believed

@@ -40,6 +40,8 @@ export const EnvSchema = z.object({
   DATABASE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(0).default(0),
   MQTT_URL: url(['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:']).optional(),
   MQTT_PORT: port.default(1883),
+  /** With MQTT_URL: password of the broker's `platform-admin` account, with which the platform enrols, rotates and revokes gateways (Mosquitto dynamic security). */
+  MQTT_ADMIN_PASSWORD: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -48,7 +50,7 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long a red may stay unacknowledged before it is escalated. */
   ESCALATE_AFTER_MINUTES: z.coerce.number().positive().default(30),
-  /** Instance name, used as the MQTT client id suffix so several instances keep their own sessions. */
+  /** Instance name, used as the MQTT client id suffix so several instances are told apart by the broker. */
   INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default(hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 32) || 'main'),
   /** Largest request body accepted, in bytes; a larger one is answered 413. */
   HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(100 * 1024),
@@ -75,6 +77,14 @@ export const EnvSchema = z.object({
   MQTT_MAX_QUEUED_BYTES: z.coerce.number().int().min(1024 * 1024).max(8 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   /** Embedded broker: publishes one gateway connection may have in the broker's hands at once; more wait unacknowledged. */
   MQTT_MAX_INFLIGHT_MESSAGES: z.coerce.number().int().min(1).max(65_535).default(10),
+  /** Ingestion: batches taken from the broker and not yet stored; when full, ingestion holds its acknowledgements and the broker stops sending (the readings wait in the gateways' outboxes). */
+  INGEST_QUEUE_MAX_MESSAGES: z.coerce.number().int().min(1).max(100_000).default(200),
+  /** Ingestion: gateway batches stored and triaged together in one transaction, at most. */
+  INGEST_GROUP_MAX_BATCHES: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Ingestion: readings in one such transaction, at most (a single larger batch still goes alone). */
+  INGEST_GROUP_MAX_READINGS: z.coerce.number().int().min(1).max(100_000).default(5000),
+  /** Ingestion: such transactions in flight at once with DATABASE_URL (each on its own connection, at most DATABASE_POOL_SIZE - 1); the embedded database always gets one. */
+  INGEST_WORKERS: z.coerce.number().int().min(1).max(64).default(4),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -90,8 +100,13 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])] ?? '')}: ${i.message}`);
+    // a secret is never echoed into a log: only its name
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}=${SECRET_VARIABLES.has(String(i.path[0])) ? '(hidden)' : JSON.stringify(env[String(i.path[0])] ?? '')}: ${i.message}`);
     throw new ConfigError(`invalid environment: ${lines.join('; ')}`);
+  }
+  if (env.NODE_ENV === 'production') {
+    const problems = productionSecretProblems(parsed.data);
+    if (problems.length > 0) throw new ConfigError(`refusing to start in production: ${problems.join('; ')}`);
   }
   const dataDir = resolve(parsed.data.DATA_DIR);
   const { JWT_SECRET, ...rest } = parsed.data;
@@ -109,4 +124,57 @@ function persistentSecret(dataDir: string): string {
     writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
     return secret;
   }
+}
+
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'MQTT_ADMIN_PASSWORD', 'METRICS_TOKEN', 'DATABASE_URL', 'MQTT_URL', 'REDIS_URL']);
+
+/** Shortest secret production accepts, in bytes: `openssl rand -hex 32` gives 64. */
+export const MIN_SECRET_BYTES = 32;
+
+/**
+ * Every example secret this repository has published (compose fallbacks, README, tests' fixed
+ * values, the demo's gateway secrets): anyone can read them, so production refuses them.
+ * config.spec.ts greps the repository for example values and fails when one is missing here.
+ */
+export const KNOWN_EXAMPLE_SECRETS: ReadonlySet<string> = new Set([
+  // docker-compose.yml fallbacks before issue 15
+  'change-me',
+  'change-me-too',
+  'please-set-a-long-random-jwt-secret-in-env',
+  // apps/ingestion/test/http-hardening.spec.ts
+  'metrics-token-for-the-test-0123456789',
+  // the demo's gateway secrets (ARCHITECTURE.md section 4) and user passwords
+  ...Array.from({ length: 11 }, (_, i) => `demo-gw-${i + 1}-secret`),
+  'nurse',
+  'homecare',
+  'admin',
+  'borger1',
+  'borger6',
+  // placeholders people copy from documentation
+  'secret',
+  'changeme',
+  'password',
+]);
+
+/**
+ * ARCHITECTURE.md section 11 "Secrets": with NODE_ENV=production the signing key must be set,
+ * and it and the broker and database passwords given must be long and not a published example.
+ * One problem per variable, naming it and never its value.
+ */
+export function productionSecretProblems(env: Pick<Env, 'JWT_SECRET' | 'DATABASE_URL' | 'MQTT_URL' | 'MQTT_ADMIN_PASSWORD'>): string[] {
+  const problems: string[] = [];
+  const check = (name: string, value: string | undefined, required: boolean) => {
+    if (value === undefined || value === '') {
+      if (required) problems.push(`${name} must be set (generate one with: openssl rand -hex 32)`);
+      return;
+    }
+    if (KNOWN_EXAMPLE_SECRETS.has(value.trim())) problems.push(`${name} is an example value published in this repository; generate one with: openssl rand -hex 32`);
+    else if (Buffer.byteLength(value, 'utf8') < MIN_SECRET_BYTES) problems.push(`${name} is shorter than ${MIN_SECRET_BYTES} bytes; generate one with: openssl rand -hex 32`);
+  };
+  const password = (url: string | undefined) => (url ? decodeURIComponent(new URL(url).password) : undefined);
+  check('JWT_SECRET', env.JWT_SECRET, true);
+  check('DATABASE_URL (its password)', password(env.DATABASE_URL), false);
+  check('MQTT_URL (its password)', password(env.MQTT_URL), false);
+  check('MQTT_ADMIN_PASSWORD', env.MQTT_ADMIN_PASSWORD, false);
+  return problems;
 }

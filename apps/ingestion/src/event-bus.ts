@@ -8,14 +8,27 @@ import type { LiveEvent } from './live/live-events';
  */
 export interface Committed {
   /** what committed: a gateway's batch, a questionnaire answer, a timer's check, a nurse's action */
-  source: 'batch' | 'questionnaire' | 'missing_data' | 'escalation' | 'alert_action';
+  source: 'batch' | 'questionnaire' | 'missing_data' | 'escalation' | 'alert_action' | 'message' | 'manual_reading';
   events: LiveEvent[];
   raised: Alert[];
+}
+
+/**
+ * A gateway's credential changed and committed (enrol, rotate-secret, revoke): the broker's
+ * in-memory credentials take it at once, and a rotated or revoked gateway's connection is closed.
+ */
+export interface GatewayChanged {
+  gatewayId: string;
+  change: 'enrolled' | 'rotated' | 'revoked';
+  /** the stored hash (never the secret) */
+  secretHash: string;
+  revoked: boolean;
 }
 
 /** The events of the bus and what each carries. */
 interface BusEvents {
   committed: Committed;
+  gatewayChanged: GatewayChanged;
 }
 
 /**
@@ -38,6 +51,14 @@ export class EventBus {
   /** Subscribes to committed changes; returns the unsubscribe. */
   onCommitted(handler: (committed: Committed) => void): () => void {
     return this.on('committed', handler);
+  }
+
+  emitGatewayChanged(change: GatewayChanged): void {
+    this.emit('gatewayChanged', change);
+  }
+
+  onGatewayChanged(handler: (change: GatewayChanged) => void): () => void {
+    return this.on('gatewayChanged', handler);
   }
 
   private emit<K extends keyof BusEvents>(event: K, data: BusEvents[K]): void {

@@ -7,13 +7,16 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import type { Config } from './config';
+import { ConfigError, type Config } from './config';
 import { Db } from './db/db';
 import { EmbeddedDatabase } from './db/embedded';
 import { migrate } from './db/migrate';
 import { AppModule } from './app.module';
 import { EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker';
-import { verifyGatewayCredentials } from './broker/gateway-credentials';
+import { activeGatewayIds, GatewayCredentials } from './broker/gateway-credentials';
+import { DynsecAdmin } from './broker/dynsec-admin';
+import { gatewayHashKey } from './security/secrets';
+import { DEMO_PATIENTS, demoGatewaySecret } from './demo/demo-data';
 import { MqttConsumer } from './broker/mqtt-consumer';
 import { seedDemo } from './demo/seed';
 import { EventBus } from './event-bus';
@@ -75,7 +78,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
         // an in-memory database comes back empty: give it its schema (and the demo) again
         onRestart: async () => {
           await migrate(db, logger);
-          if (config.DEMO) await seedDemo(db);
+          if (config.DEMO) await seedDemo(db, gatewayHashKey(config.jwtSecret));
         },
       });
       dbUrl = await embeddedDb.start();
@@ -87,17 +90,30 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       : new Db({ url: dbUrl, maxConnections: config.DATABASE_POOL_SIZE, idleTimeoutMs: config.DATABASE_IDLE_TIMEOUT_MS, logger });
     started.push(() => db.close());
     await migrate(db, logger);
-    if (config.DEMO) await seedDemo(db);
+    if (config.DEMO) await seedDemo(db, gatewayHashKey(config.jwtSecret));
 
+    const bus = new EventBus();
     let broker: EmbeddedBroker | undefined;
+    let gatewayAdmin: DynsecAdmin | undefined;
     let mqttUrl: string;
     let credentials: { username?: string; password?: string } = {};
     if (config.MQTT_URL) {
       mqttUrl = config.MQTT_URL;
       const url = new URL(config.MQTT_URL);
       credentials = { username: decodeURIComponent(url.username) || undefined, password: decodeURIComponent(url.password) || undefined };
+      gatewayAdmin = await startGatewayAdmin(config, db, logger);
+      if (gatewayAdmin) {
+        const admin = gatewayAdmin;
+        started.push(() => admin.stop());
+      }
     } else {
-      const embedded = await startEmbeddedBroker({ port: config.MQTT_PORT, authenticateGateway: (id, secret) => verifyGatewayCredentials(db, id, secret), logger, limits: { maxPacketBytes: config.MQTT_MAX_PACKET_BYTES, maxQueuedMessages: config.MQTT_MAX_QUEUED_MESSAGES, maxQueuedBytes: config.MQTT_MAX_QUEUED_BYTES, maxInflightMessages: config.MQTT_MAX_INFLIGHT_MESSAGES } });
+      const holder: { broker?: EmbeddedBroker } = {};
+      const gatewayCredentials = new GatewayCredentials(db, gatewayHashKey(config.jwtSecret), logger, (gatewayId) => holder.broker?.disconnectGateway(gatewayId));
+      await gatewayCredentials.start();
+      started.push(() => gatewayCredentials.stop());
+      bus.onGatewayChanged((change) => gatewayCredentials.apply(change));
+      const embedded = await startEmbeddedBroker({ port: config.MQTT_PORT, authenticateGateway: (id, secret) => gatewayCredentials.check(id, secret), logger, limits: { maxPacketBytes: config.MQTT_MAX_PACKET_BYTES, maxQueuedMessages: config.MQTT_MAX_QUEUED_MESSAGES, maxQueuedBytes: config.MQTT_MAX_QUEUED_BYTES, maxInflightMessages: config.MQTT_MAX_INFLIGHT_MESSAGES } });
+      holder.broker = embedded;
       broker = embedded;
       started.push(() => embedded.stop());
       mqttUrl = `mqtt://127.0.0.1:${embedded.port}`;
@@ -105,11 +121,10 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     }
 
     const metrics = createMetrics();
-    const bus = new EventBus();
     // the MQTT consumer is made once the HTTP side (and with it the triage step it calls) is up
     const mqtt: { consumer?: MqttConsumer } = {};
 
-    const app = await NestFactory.create(AppModule.register({ config, db, metrics, logger, bus, broker: { isUsable: () => mqtt.consumer?.connected ?? false } }), {
+    const app = await NestFactory.create(AppModule.register({ config, db, metrics, logger, bus, broker: { isUsable: () => mqtt.consumer?.connected ?? false, gatewayAdmin } }), {
       logger: nestLogger(logger),
       abortOnError: false,
       // the JSON parser is applyHttpHardening's: with the size limit and the text checks
@@ -134,6 +149,13 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       triage: app.get(TriageService),
       logger,
       retryDelayMs: options.retryDelayMs,
+      queue: {
+        maxMessages: config.INGEST_QUEUE_MAX_MESSAGES,
+        groupBatches: config.INGEST_GROUP_MAX_BATCHES,
+        groupMeasurements: config.INGEST_GROUP_MAX_READINGS,
+        // one connection is left for the HTTP side; the embedded database has only one
+        workers: config.DATABASE_URL ? Math.max(1, Math.min(config.INGEST_WORKERS, config.DATABASE_POOL_SIZE - 1)) : 1,
+      },
     });
     mqtt.consumer = consumer;
     await consumer.start();
@@ -157,6 +179,33 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * With MQTT_URL and MQTT_ADMIN_PASSWORD: the platform's `platform-admin` connection to the external
+ * broker's dynamic security plugin (same host, port and TLS as MQTT_URL), reconciled with the
+ * database at start: clients of revoked or unknown gateways deleted, the demo's gateways enrolled
+ * with DEMO=1. Without the password enrol / rotate / revoke could not reach the broker: refused in
+ * production, a warning otherwise (a development broker without dynamic security).
+ */
+async function startGatewayAdmin(config: Config, db: Db, logger: Logger): Promise<DynsecAdmin | undefined> {
+  if (!config.MQTT_URL) return undefined;
+  if (!config.MQTT_ADMIN_PASSWORD) {
+    if (process.env.NODE_ENV === 'production') throw new ConfigError('MQTT_ADMIN_PASSWORD is unset: with MQTT_URL the platform enrols, rotates and revokes gateways on the broker as platform-admin; set it to that account\'s password');
+    logger.warn({ event: 'gateway_admin_disabled' }, 'MQTT_ADMIN_PASSWORD unset: gateways enrolled, rotated or revoked here are not changed on the external broker');
+    return undefined;
+  }
+  const admin = new DynsecAdmin({ url: config.MQTT_URL, password: config.MQTT_ADMIN_PASSWORD, clientId: `platform-admin-${config.INSTANCE_ID}`, logger });
+  await admin.start();
+  try {
+    const active = await activeGatewayIds(db);
+    const demo = config.DEMO ? DEMO_PATIENTS.filter((p) => active.has(p.gatewayId)).map((p) => ({ gatewayId: p.gatewayId, secret: demoGatewaySecret(p.gatewayId) })) : [];
+    await admin.reconcile(active, demo);
+  } catch (error) {
+    await admin.stop();
+    throw error;
+  }
+  return admin;
 }
 
 /**

@@ -31,7 +31,7 @@ describe('administration: an administrator enrols a patient and a gateway, all o
   }
 
   const canConnect = (gatewayId: string, secret: string) =>
-    mqtt.connectAsync(platform.mqttUrl, { clientId: `${gatewayId}-probe-${Date.now()}`, username: gatewayId, password: secret, reconnectPeriod: 0, connectTimeout: 5_000 }).then(
+    mqtt.connectAsync(platform.mqttUrl, { clientId: gatewayId, username: gatewayId, password: secret, reconnectPeriod: 0, connectTimeout: 5_000 }).then(
       async (client) => {
         await client.endAsync(true);
         return true;
@@ -66,7 +66,7 @@ describe('administration: an administrator enrols a patient and a gateway, all o
     expect(listed.text).not.toContain(gateway.secret);
     expect(AdminGatewaySchema.array().parse(listed.json).find((g) => g.id === 'gw-pt-200')).toMatchObject({ patientId: 'pt-200' });
     const stored = await platform.db.query<{ secret_hash: string }>('SELECT secret_hash FROM gateways WHERE id = $1', ['gw-pt-200']);
-    expect(stored.rows[0]?.secret_hash).toMatch(/^scrypt\$/);
+    expect(stored.rows[0]?.secret_hash).toMatch(/^hmac-sha256\$/);
     expect(stored.rows[0]?.secret_hash).not.toContain(gateway.secret);
 
     const gw = await connectGateway(platform.mqttUrl, 'gw-pt-200', gateway.secret);
@@ -94,15 +94,13 @@ describe('administration: an administrator enrols a patient and a gateway, all o
     expect((await call('POST', '/api/admin/gateways/gw-rotate/rotate-secret')).status).toBe(409);
   });
 
-  it('refuses measurements sent on a connection opened before the gateway was revoked', async () => {
+  it('closes the connection of a gateway when it is revoked, so nothing more arrives from it', async () => {
     const { secret } = GatewayWithSecretSchema.parse((await call('POST', '/api/admin/gateways', { id: 'gw-live-revoke', patientId: 'pt-004' })).json);
     const gw = await connectGateway(platform.mqttUrl, 'gw-live-revoke', secret);
+    const closed = new Promise<void>((resolve) => gw.client.once('close', () => resolve()));
     expect((await call('POST', '/api/admin/gateways/gw-live-revoke/revoke')).status).toBe(200);
-    const reading = oximetry({ patientId: 'pt-004' });
-    const receipt = await gw.publish(batchOf('gw-live-revoke', [reading]));
-    await gw.close();
-    expect(receipt.ids).toEqual([]);
-    expect(receipt.rejected.map((r) => r.id)).toEqual([reading.id]);
+    await closed;
+    expect(await canConnect('gw-live-revoke', secret)).toBe(false);
   });
 
   it('moves a gateway to another patient, pauses monitoring while the patient is admitted and resumes it, and changes the care teams', async () => {
@@ -110,7 +108,8 @@ describe('administration: an administrator enrols a patient and a gateway, all o
     expect(bound.status).toBe(200);
     expect(AdminGatewaySchema.parse(bound.json).patientId).toBe('pt-005');
 
-    const until = '2026-12-01T00:00:00.000Z';
+    // a pause ends after it starts and lasts at most 90 days (pauseProblem, issue 17 item 14)
+    const until = new Date(Math.ceil(Date.now() / 1000) * 1000 + 2 * 86_400_000).toISOString();
     const paused = AdminPatientSchema.parse((await call('PATCH', '/api/admin/patients/pt-200', { pausedUntil: until })).json);
     expect(paused.pausedUntil).toBe(until);
     const resumed = AdminPatientSchema.parse((await call('PATCH', '/api/admin/patients/pt-200', { pausedUntil: null, careTeams: ['hospital-heart'] })).json);
@@ -175,7 +174,8 @@ describe('administration: an administrator enrols a patient and a gateway, all o
     const forPatient = AuditLogEntrySchema.array().parse((await call('GET', '/api/admin/audit?patientId=pt-200')).json);
     expect(forPatient.map((e) => e.action).sort()).toEqual(['gateway.create', 'patient.create', 'patient.pause', 'patient.resume']);
     const pause = forPatient.find((e) => e.action === 'patient.pause');
-    expect(pause?.detail).toEqual({ pausedUntil: { from: null, to: '2026-12-01T00:00:00.000Z' } });
+    expect(pause?.detail).toEqual({ pausedUntil: { from: null, to: expect.any(String) } });
+    expect(Date.parse((pause?.detail as { pausedUntil: { to: string } }).pausedUntil.to)).toBeGreaterThan(Date.now());
 
     const future = new Date(Date.now() + 60_000).toISOString();
     expect((await call('GET', `/api/admin/audit?from=${encodeURIComponent(future)}`)).json).toEqual([]);
@@ -188,7 +188,7 @@ describe('administration: an administrator enrols a patient and a gateway, all o
     expect(lines[0]).toBe('id,at,user_id,username,role,action,patient_id,source_address,detail');
     expect(lines).toHaveLength(1 + forPatient.length);
     // jsonb keeps its own key order, so the detail is checked as the quoted field it must be
-    expect(lines.find((l) => l.includes(',patient.pause,'))).toMatch(/,admin,admin,patient\.pause,pt-200,[^,]*,"\{""pausedUntil"":\{.*""to"":""2026-12-01T00:00:00\.000Z"".*\}\}"$/);
+    expect(lines.find((l) => l.includes(',patient.pause,'))).toMatch(/,admin,admin,patient\.pause,pt-200,[^,]*,"\{""pausedUntil"":\{.*""to"":""\d{4}-\d{2}-\d{2}T[\d:.]+Z"".*\}\}"$/);
 
     const reads = AuditLogEntrySchema.array().parse((await call('GET', '/api/admin/audit?userId=admin')).json).map((e) => e.action);
     expect(reads).toEqual(expect.arrayContaining(['audit.read', 'audit.export']));

@@ -144,7 +144,7 @@ describe('the embedded broker bounds what it holds for a stalled ingestion', () 
     return client;
   };
   const gateway = async (id: string) => {
-    const client = await mqtt.connectAsync(url, { clientId: `${id}-test`, username: id, password: `${id}-secret`, clean: true, reconnectPeriod: 0 });
+    const client = await mqtt.connectAsync(url, { clientId: id, username: id, password: `${id}-secret`, clean: true, reconnectPeriod: 0 });
     clients.push(client);
     return client;
   };

@@ -70,7 +70,7 @@ describe('ingestion path: a measurement published over MQTT is stored once and r
   });
 
   it('refuses a wrong password at connect', async () => {
-    await expect(mqtt.connectAsync(platform.mqttUrl, { username: 'demo-gw-1', password: 'guess', reconnectPeriod: 0 })).rejects.toThrow(/Bad username or password|Not authorized/i);
+    await expect(mqtt.connectAsync(platform.mqttUrl, { clientId: 'demo-gw-1', username: 'demo-gw-1', password: 'guess', reconnectPeriod: 0 })).rejects.toThrow(/Bad username or password|Not authorized/i);
   });
 
   it('stores nothing a gateway publishes under another gateway’s topic', async () => {

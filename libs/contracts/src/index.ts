@@ -13,3 +13,7 @@ export * from './care-plan';
 export * from './questionnaire';
 export * from './questionnaire-definitions';
 export * from './personal-limits';
+export * from './messages';
+export * from './manual-readings';
+export * from './record';
+export * from './sessions';

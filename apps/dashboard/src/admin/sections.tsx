@@ -13,9 +13,12 @@ import {
   CreatePatientBodySchema,
   CreateUserBodySchema,
   GatewayWithSecretSchema,
+  OneTimePasswordResponseSchema,
+  PatientSignInResponseSchema,
   PROGRAMMES,
   type AdminGateway,
   type AdminPatient,
+  type AdminUser,
   type AuditQuery,
   type BindGatewayBody,
   type GatewayWithSecret,
@@ -29,6 +32,7 @@ import { useResource, useSession } from '../shared/context';
 import { commaList, type FormField } from '../shared/form-model';
 import { SchemaForm } from '../shared/schema-form';
 import { AdminTable, Outcome, useAction, type Perform } from './admin-table';
+import { GiveSignInForm, OneTimePanel, type OneTime } from './one-time';
 
 /** What a row's buttons may do: run a call (its outcome is shown) and reload the table. */
 interface RowAct {
@@ -94,16 +98,42 @@ const USER_FIELDS = [
 ] as const satisfies readonly FormField<keyof z.input<typeof CreateUserBodySchema>>[];
 
 export function Users() {
+  const { t, user: me } = useSession();
+  const [shown, setShown] = useState<OneTime | null>(null);
+  // "Nulstil adgangskode": a one-time password shown once; the user chooses a new one at the next sign-in
+  const resetButton = (user: AdminUser, { api, perform }: RowAct): ReactNode =>
+    user.id === me.id ? null : (
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => {
+          if (!window.confirm(t('admin.confirmReset', { name: user.username }))) return;
+          perform(
+            () => api.send('POST', `/api/admin/users/${encodeURIComponent(user.id)}/reset-password`, {}, OneTimePasswordResponseSchema),
+            (answer) => {
+              setShown({ name: user.username, oneTimePassword: answer.oneTimePassword });
+              return '';
+            },
+          );
+        }}
+      >
+        {t('admin.resetPassword')} <span className="visually-hidden">{user.username}</span>
+      </button>
+    );
   return (
-    <ListSection
-      path="/api/admin/users"
-      caption="admin.users"
-      rowSchema={AdminUserSchema}
-      columns={['id', 'username', 'displayName', 'role', 'careTeams', 'disabledAt']}
-      bodySchema={CreateUserBodySchema}
-      fields={USER_FIELDS}
-      createdSchema={AdminUserSchema}
-    />
+    <>
+      {shown && <OneTimePanel shown={shown} onClose={() => setShown(null)} />}
+      <ListSection
+        path="/api/admin/users"
+        caption="admin.users"
+        rowSchema={AdminUserSchema}
+        columns={['id', 'username', 'displayName', 'role', 'careTeams', 'disabledAt']}
+        bodySchema={CreateUserBodySchema}
+        fields={USER_FIELDS}
+        createdSchema={AdminUserSchema}
+        actions={resetButton}
+      />
+    </>
   );
 }
 
@@ -140,8 +170,30 @@ const patientPath = (id: string): string => `/api/admin/patients/${encodeURIComp
 export function Patients() {
   const { t } = useSession();
   const [pauseUntil, setPauseUntil] = useState('');
-  const pauseButtons = (patient: AdminPatient, { api, perform, reload }: RowAct): ReactNode => {
+  const [giving, setGiving] = useState<{ patient: AdminPatient; act: RowAct } | null>(null);
+  const [shown, setShown] = useState<OneTime | null>(null);
+  const give = (username: string): void => {
+    if (giving === null) return;
+    const { patient, act } = giving;
+    act.perform(
+      () => act.api.send('POST', `${patientPath(patient.id)}/sign-in`, { username }, PatientSignInResponseSchema),
+      (answer) => {
+        setGiving(null);
+        setShown({ name: patient.displayName, username: answer.username, oneTimePassword: answer.oneTimePassword });
+        return '';
+      },
+    );
+  };
+  const pauseButtons = (patient: AdminPatient, act: RowAct): ReactNode => {
+    const { api, perform, reload } = act;
     const { id } = patient;
+    const removeSignIn = (): void => {
+      if (!window.confirm(t('admin.confirmRemoveSignIn', { id }))) return;
+      perform(
+        () => api.send('DELETE', `${patientPath(id)}/sign-in`, undefined, z.unknown()),
+        () => t('admin.signInRemoved', { id }),
+      );
+    };
     const patch = (pausedUntil: string | null): void =>
       perform(
         () => api.send('PATCH', patientPath(id), { pausedUntil } satisfies UpdatePatientBody, AdminPatientSchema),
@@ -158,11 +210,25 @@ export function Patients() {
         <button type="button" className="secondary" onClick={() => patch(null)}>
           {t('admin.resume')} {id}
         </button>
+        <button
+          type="button"
+          onClick={() => {
+            setShown(null);
+            setGiving({ patient, act });
+          }}
+        >
+          {t('admin.giveSignIn')} <span className="visually-hidden">{id}</span>
+        </button>
+        <button type="button" className="danger" onClick={removeSignIn}>
+          {t('admin.removeSignIn')} <span className="visually-hidden">{id}</span>
+        </button>
       </>
     );
   };
   return (
     <>
+      {giving && <GiveSignInForm patientName={`${giving.patient.displayName} (${giving.patient.id})`} onGive={give} onCancel={() => setGiving(null)} />}
+      {shown && <OneTimePanel shown={shown} onClose={() => setShown(null)} />}
       <Field label={t('admin.pauseUntil')}>{(id) => <input id={id} type="date" value={pauseUntil} onChange={(e) => setPauseUntil(e.target.value)} />}</Field>
       <ListSection
         path="/api/admin/patients"

@@ -20,7 +20,7 @@ export class ApiError extends Error {
 export const isNotFound = (e: unknown): boolean => e instanceof ApiError && e.status === 404;
 export const isForbidden = (e: unknown): boolean => e instanceof ApiError && e.status === 403;
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Api {
   get<T>(path: string, parser: Parser<T>): Promise<T>;

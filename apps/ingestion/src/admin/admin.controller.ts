@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
   AuditQuerySchema,
@@ -8,17 +8,22 @@ import {
   CreatePatientBodySchema,
   CreateUserBodySchema,
   UpdatePatientBodySchema,
+  PatientSignInBodySchema,
   type AdminGateway,
   type AdminPatient,
   type AdminUser,
   type AuditLogEntry,
   type CareTeam,
   type GatewayWithSecret,
+  type OneTimePasswordResponse,
+  type PatientSignInBody,
+  type PatientSignInResponse,
   type User,
 } from '@tm/contracts';
 import { AuthGuard, CurrentUser, Roles, SourceAddress, ZodPipe } from '../auth';
 import { AuditQueryDto, BindGatewayDto, CreateCareTeamDto, CreateGatewayDto, CreatePatientDto, CreateUserDto, UpdatePatientDto } from './admin.dto';
 import { AdminService } from './admin.service';
+import { GatewaysService } from './gateways.service';
 import { AUDIT_CSV_COLUMNS } from './audit-log-repository';
 import { toCsv } from './csv';
 
@@ -29,7 +34,10 @@ import { toCsv } from './csv';
 @UseGuards(AuthGuard)
 @Roles('admin')
 export class AdminController {
-  constructor(private readonly admin: AdminService) {}
+  constructor(
+    private readonly admin: AdminService,
+    private readonly gateways: GatewaysService,
+  ) {}
 
   @Get('users')
   listUsers(): Promise<AdminUser[]> {
@@ -45,6 +53,28 @@ export class AdminController {
   @HttpCode(200)
   disableUser(@Param('id') id: string, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AdminUser> {
     return this.admin.disableUser({ user, source }, id);
+  }
+
+  /** `{ oneTimePassword }`, shown once: the user must choose a new password at the next sign-in; their open sessions end. */
+  @Post('users/:id/reset-password')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  resetPassword(@Param('id') id: string, @CurrentUser() user: User, @SourceAddress() source: string): Promise<OneTimePasswordResponse> {
+    return this.admin.resetPassword({ user, source }, id);
+  }
+
+  /** Creates (or replaces) the patient's own sign-in: `{ username, oneTimePassword }`, shown once. */
+  @Post('patients/:id/sign-in')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  givePatientSignIn(@Param('id') id: string, @Body(new ZodPipe(PatientSignInBodySchema)) body: PatientSignInBody, @CurrentUser() user: User, @SourceAddress() source: string): Promise<PatientSignInResponse> {
+    return this.admin.givePatientSignIn({ user, source }, id, body.username);
+  }
+
+  @Delete('patients/:id/sign-in')
+  @HttpCode(204)
+  removePatientSignIn(@Param('id') id: string, @CurrentUser() user: User, @SourceAddress() source: string): Promise<void> {
+    return this.admin.removePatientSignIn({ user, source }, id);
   }
 
   @Get('care-teams')
@@ -75,31 +105,31 @@ export class AdminController {
 
   @Get('gateways')
   listGateways(): Promise<AdminGateway[]> {
-    return this.admin.listGateways();
+    return this.gateways.listGateways();
   }
 
   /** The response carries the gateway's MQTT secret; it is stored hashed and never shown again. */
   @Post('gateways')
   createGateway(@Body(new ZodPipe(CreateGatewayBodySchema)) body: CreateGatewayDto, @CurrentUser() user: User, @SourceAddress() source: string): Promise<GatewayWithSecret> {
-    return this.admin.createGateway({ user, source }, body);
+    return this.gateways.createGateway({ user, source }, body);
   }
 
-  /** A new secret, shown once; the old one stops working for new connections. */
+  /** A new secret, shown once; the old one is refused at once and the gateway's open connection is closed. */
   @Post('gateways/:id/rotate-secret')
   @HttpCode(200)
   rotateGatewaySecret(@Param('id') id: string, @CurrentUser() user: User, @SourceAddress() source: string): Promise<GatewayWithSecret> {
-    return this.admin.rotateGatewaySecret({ user, source }, id);
+    return this.gateways.rotateGatewaySecret({ user, source }, id);
   }
 
   @Post('gateways/:id/revoke')
   @HttpCode(200)
   revokeGateway(@Param('id') id: string, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AdminGateway> {
-    return this.admin.revokeGateway({ user, source }, id);
+    return this.gateways.revokeGateway({ user, source }, id);
   }
 
   @Put('gateways/:id/patient')
   bindGateway(@Param('id') id: string, @Body(new ZodPipe(BindGatewayBodySchema)) body: BindGatewayDto, @CurrentUser() user: User, @SourceAddress() source: string): Promise<AdminGateway> {
-    return this.admin.bindGateway({ user, source }, id, body.patientId);
+    return this.gateways.bindGateway({ user, source }, id, body.patientId);
   }
 
   /** Newest first; `userId` matches a user id or user name; `from`/`to` are ISO instants. */

@@ -1,23 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  type AdminGateway,
   type AdminPatient,
   type AdminUser,
   type AuditLogEntry,
   type AuditQuery,
   type CareTeam,
   type CreateCareTeamBody,
-  type CreateGatewayBody,
   type CreatePatientBody,
   type CreateUserBody,
-  type GatewayWithSecret,
   type MeasurementSchedule,
+  type OneTimePasswordResponse,
+  type PatientSignInResponse,
   type User,
+  pauseProblem,
 } from '@tm/contracts';
 import type { Db, Queryable } from '../db/db';
 import { DB } from '../shared/tokens';
 import { AuditService } from '../audit/audit.service';
-import { hashSecret, newSecret } from '../security/secrets';
+import { oneTimePassword } from '../auth/passwords';
+import { hashSecret } from '../security/secrets';
 import { AdminError } from './admin-error';
 import { findAuditEntries } from './audit-log-repository';
 import * as organisation from './organisation-repository';
@@ -77,6 +78,40 @@ export class AdminService {
     });
   }
 
+  /** A one-time password, shown once; the user chooses their own at the next sign-in and their open sessions end now. */
+  async resetPassword(actor: Actor, id: string): Promise<OneTimePasswordResponse> {
+    if (id === actor.user.id) throw new AdminError('invalid_request', 'to change your own password use "Skift adgangskode" (POST /api/auth/password)');
+    const password = oneTimePassword();
+    const passwordHash = await hashSecret(password);
+    await this.change(actor, 'user.reset_password', null, async (tx) => {
+      const user = await users.setOneTimePassword(tx, id, passwordHash, new Date());
+      return { result: user, detail: { userId: user.id, username: user.username } };
+    });
+    return { oneTimePassword: password };
+  }
+
+  /** Creates or replaces the patient's own sign-in (ARCHITECTURE.md §10, §11): a one-time password, shown once. */
+  async givePatientSignIn(actor: Actor, patientId: string, username: string): Promise<PatientSignInResponse> {
+    const password = oneTimePassword();
+    const passwordHash = await hashSecret(password);
+    return this.change(actor, 'patient.sign_in.create', patientId, async (tx) => {
+      const patient = await organisation.findPatient(tx, patientId);
+      const before = await users.findPatientUser(tx, patientId);
+      const user = await users.upsertPatientUser(tx, patient, username, passwordHash, new Date());
+      return { result: { username: user.username, oneTimePassword: password }, detail: { userId: user.id, username: user.username, replaced: before?.username ?? null } };
+    });
+  }
+
+  /** Removes the patient's sign-in; 404 when they have none. */
+  async removePatientSignIn(actor: Actor, patientId: string): Promise<void> {
+    await this.change(actor, 'patient.sign_in.delete', patientId, async (tx) => {
+      await organisation.findPatient(tx, patientId);
+      const removed = await users.deletePatientUser(tx, patientId);
+      if (!removed) throw new AdminError('not_found', `patient ${patientId} has no sign-in to remove`);
+      return { result: undefined, detail: { userId: removed.id, username: removed.username } };
+    });
+  }
+
   listCareTeams(): Promise<CareTeam[]> {
     return organisation.listCareTeams(this.db);
   }
@@ -98,6 +133,9 @@ export class AdminService {
 
   updatePatient(actor: Actor, id: string, change: PatientChange): Promise<AdminPatient> {
     const action = change.pausedUntil === undefined ? 'patient.update' : change.pausedUntil === null ? 'patient.resume' : 'patient.pause';
+    // A pause's length is bounded (issue 17, item 14: pauseProblem): a long one is the end of the programme.
+    const pause = change.pausedUntil ? pauseProblem(new Date(), new Date(change.pausedUntil)) : null;
+    if (pause) throw new AdminError('invalid_request', pause.message.startsWith(pause.field) ? pause.message : `${pause.field}: ${pause.message}`);
     return this.change(actor, action, id, async (tx) => {
       const before = await organisation.findPatient(tx, id);
       const after = await organisation.updatePatient(tx, id, change);
@@ -106,48 +144,6 @@ export class AdminService {
       if (change.careTeams !== undefined) detail.careTeams = { from: before.careTeams, to: after.careTeams };
       if (change.schedule !== undefined) detail.schedule = { from: before.schedule, to: after.schedule };
       return { result: after, detail };
-    });
-  }
-
-  listGateways(): Promise<AdminGateway[]> {
-    return organisation.listGateways(this.db);
-  }
-
-  async createGateway(actor: Actor, body: CreateGatewayBody): Promise<GatewayWithSecret> {
-    const secret = newSecret();
-    const secretHash = await hashSecret(secret);
-    const gateway = await this.change(actor, 'gateway.create', body.patientId ?? null, async (tx) => {
-      await organisation.insertGateway(tx, body.id, secretHash);
-      const created = body.patientId === undefined ? await organisation.findGateway(tx, body.id) : await organisation.bindGateway(tx, body.id, body.patientId);
-      return { result: created, detail: { gatewayId: body.id } };
-    });
-    return { ...gateway, secret };
-  }
-
-  async rotateGatewaySecret(actor: Actor, id: string): Promise<GatewayWithSecret> {
-    const secret = newSecret();
-    const secretHash = await hashSecret(secret);
-    const gateway = await this.change(actor, 'gateway.rotate_secret', null, async (tx) => ({ result: await organisation.replaceGatewaySecret(tx, id, secretHash), detail: { gatewayId: id } }));
-    return { ...gateway, secret };
-  }
-
-  /**
-   * A revoked gateway cannot connect again, and it no longer speaks for its patient: measurements
-   * sent on a connection opened before the revocation are refused as coming from an unbound gateway.
-   */
-  revokeGateway(actor: Actor, id: string): Promise<AdminGateway> {
-    return this.change(actor, 'gateway.revoke', null, async (tx) => {
-      const before = await organisation.findGateway(tx, id);
-      const after = await organisation.revokeGateway(tx, id);
-      return { result: after, detail: { gatewayId: id, formerPatientId: before.patientId } };
-    });
-  }
-
-  bindGateway(actor: Actor, id: string, patientId: string): Promise<AdminGateway> {
-    return this.change(actor, 'gateway.bind', patientId, async (tx) => {
-      const before = await organisation.findGateway(tx, id);
-      const after = await organisation.bindGateway(tx, id, patientId);
-      return { result: after, detail: { gatewayId: id, formerPatientId: before.patientId } };
     });
   }
 

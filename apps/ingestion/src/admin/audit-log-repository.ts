@@ -21,7 +21,7 @@ export async function findAuditEntries(db: Queryable, filter: AuditQuery): Promi
   const { rows } = await db.query<AuditRow>(
     `SELECT id::text AS id, at, user_id, username, role, action, patient_id, source_address, detail
        FROM audit_log
-      WHERE ($1::text IS NULL OR patient_id = $1)
+      WHERE ($1::text IS NULL OR patient_id = $1 OR detail -> 'patientIds' ? $1) -- list reads name their patients in detail
         AND ($2::text IS NULL OR user_id = $2 OR username = $2)
         AND ($3::timestamptz IS NULL OR at >= $3)
         AND ($4::timestamptz IS NULL OR at <= $4)

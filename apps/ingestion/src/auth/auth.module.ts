@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { DemoAccounts } from './demo-accounts';
 import { LoginLimiter } from './login-limiter';
 
 /**
@@ -14,7 +15,7 @@ import { LoginLimiter } from './login-limiter';
 @Global()
 @Module({
   controllers: [AuthController],
-  providers: [AuthService, AuthGuard, AccessService, AuditService, LoginLimiter],
+  providers: [AuthService, AuthGuard, AccessService, AuditService, LoginLimiter, DemoAccounts],
   exports: [AuthService, AuthGuard, AccessService, AuditService],
 })
 export class AuthModule {}

@@ -1,11 +1,19 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** What a clinician's bearer token says: who, until when. Role and care teams are read fresh on every request. */
+/**
+ * What a bearer token says: who, until when, and its id (`jti`, so logout can revoke this one
+ * token). Role and care teams are read fresh on every request. `iatMs` orders a token against a
+ * password change to the millisecond (`iat` is whole seconds). `scope: 'password'` marks a token
+ * bought with a one-time password: it may only choose a new password (see AuthGuard).
+ */
 export interface TokenClaims {
   sub: string;
   username: string;
+  jti: string;
   iat: number;
+  iatMs: number;
   exp: number;
+  scope?: 'password';
 }
 
 /** Sessions are short: a shift, no longer. */
@@ -22,12 +30,19 @@ function signature(input: string, secret: string): Buffer {
 }
 
 /** A JWT (HS256), so any instance sharing JWT_SECRET accepts it. */
-export function signToken(user: { id: string; username: string }, secret: string, now: Date, ttlMs = TOKEN_TTL_MS): { token: string; expiresAt: Date } {
+export function signToken(
+  user: { id: string; username: string },
+  secret: string,
+  now: Date,
+  ttlMs = TOKEN_TTL_MS,
+  scope?: 'password',
+): { token: string; expiresAt: Date; jti: string } {
   const iat = Math.floor(now.getTime() / 1000);
   const exp = Math.floor((now.getTime() + ttlMs) / 1000);
-  const claims: TokenClaims = { sub: user.id, username: user.username, iat, exp };
+  const jti = randomBytes(16).toString('base64url');
+  const claims: TokenClaims = { sub: user.id, username: user.username, jti, iat, iatMs: now.getTime(), exp, ...(scope ? { scope } : {}) };
   const body = `${HEADER}.${base64url(JSON.stringify(claims))}`;
-  return { token: `${body}.${signature(body, secret).toString('base64url')}`, expiresAt: new Date(exp * 1000) };
+  return { token: `${body}.${signature(body, secret).toString('base64url')}`, expiresAt: new Date(exp * 1000), jti };
 }
 
 /** The claims of a token signed with `secret` and not yet expired; null for anything else. */
@@ -45,7 +60,9 @@ export function verifyToken(token: string, secret: string, now: Date): TokenClai
   } catch {
     return null;
   }
-  if (typeof claims.sub !== 'string' || typeof claims.username !== 'string' || typeof claims.exp !== 'number' || typeof claims.iat !== 'number') return null;
+  // a token without an id (issued before logout existed) cannot be revoked, so it is not accepted
+  if (typeof claims.sub !== 'string' || typeof claims.username !== 'string' || typeof claims.jti !== 'string' || typeof claims.exp !== 'number' || typeof claims.iat !== 'number' || typeof claims.iatMs !== 'number') return null;
+  if (claims.scope !== undefined && claims.scope !== 'password') return null;
   if (claims.exp * 1000 <= now.getTime()) return null;
   return claims as TokenClaims;
 }

@@ -6,8 +6,8 @@ import { newSecret } from '../security/secrets';
 import { closeOnOversizePackets } from './packet-size-limit';
 import { PublishGate, type PublishLimits } from './publish-gate';
 
-/** Decides whether a gateway id and secret may connect (a lookup of the hashed secret). */
-export type GatewayAuthenticator = (gatewayId: string, secret: string) => Promise<boolean>;
+/** Decides whether a gateway id and secret may connect: synchronous when it needs no I/O (GatewayCredentials.check). */
+export type GatewayAuthenticator = (gatewayId: string, secret: string) => boolean | Promise<boolean>;
 
 export class BrokerPortInUseError extends Error {
   override name = 'BrokerPortInUseError';
@@ -20,11 +20,14 @@ export class BrokerPortInUseError extends Error {
 
 /** The platform's own MQTT identity on the embedded broker: may read every gateway and write receipts. */
 export const PLATFORM_USERNAME = '$platform';
+/** ingestion's client ids (`ingestion-<INSTANCE_ID>`, platform.ts): only the platform identity may use them. */
+export const PLATFORM_CLIENT_PREFIX = 'ingestion-';
 
 interface AedesClient {
   /** null until its CONNECT is read */
   id: string | null;
   closed: boolean;
+  close(): void;
   tm?: { gatewayId?: string; platform?: boolean; address?: string; inflight?: number };
 }
 interface AedesPacket {
@@ -41,6 +44,8 @@ interface AedesPersistence {
 }
 interface AedesBroker {
   handle: (socket: unknown) => AedesClient;
+  /** connected clients by client id */
+  clients: Record<string, AedesClient | undefined>;
   close: (cb: () => void) => void;
   connectedClients: number;
   persistence: AedesPersistence;
@@ -54,6 +59,8 @@ interface AedesBroker {
 export interface BrokerLimits extends PublishLimits {
   /** the largest MQTT packet taken from a client, fixed header included; a larger one closes the connection */
   maxPacketBytes: number;
+  /** sign-ins being checked at once; beyond it a CONNECT is answered "server unavailable" */
+  maxPendingAuth: number;
 }
 
 /** MQTT_MAX_* defaults (config.ts): a batch of 500 measurements is about 170 KB. */
@@ -62,6 +69,9 @@ export const DEFAULT_BROKER_LIMITS: BrokerLimits = {
   maxQueuedMessages: 1_000,
   maxQueuedBytes: 64 * 1024 * 1024,
   maxInflightMessages: 10,
+  // Only a legacy scrypt hash (before its first sign-in) is checked asynchronously, two at a time
+  // (GatewayCredentials): 16 waiting is about a second of work; past that a CONNECT is refused.
+  maxPendingAuth: 16,
 };
 
 export interface EmbeddedBroker {
@@ -70,6 +80,8 @@ export interface EmbeddedBroker {
   backlog(): { messages: number; bytes: number; waiting: number };
   /** credentials ingestion uses to join its own broker as a client */
   platformCredentials: { username: string; password: string };
+  /** closes the gateway's open connection, if any (its secret was rotated or it was revoked) */
+  disconnectGateway(gatewayId: string): void;
   stop(): Promise<void>;
 }
 
@@ -123,6 +135,7 @@ export async function startEmbeddedBroker(options: {
   countSessionQueues(persistence, gate);
   resendWhatIsNoLongerQueued(persistence);
 
+  let authenticating = 0;
   broker.authenticate = (client, username, password, cb) => {
     const secret = password?.toString('utf8') ?? '';
     const address = client.tm?.address;
@@ -133,17 +146,42 @@ export async function startEmbeddedBroker(options: {
       return cb(ok ? null : authError(), ok);
     }
     if (!username) return cb(authError(), false);
-    options.authenticateGateway(username, secret).then(
-      (ok) => {
-        if (!ok) log.warn({ event: 'gateway_auth_refused', gatewayId: username, address }, 'gateway refused: wrong id or secret, or revoked');
-        client.tm = ok ? { address, gatewayId: username, inflight: 0 } : { address };
-        cb(ok ? null : authError(), ok);
-      },
-      (error: Error) => {
-        log.error({ event: 'gateway_auth_failed', gatewayId: username, err: error.message }, 'could not check gateway credentials');
-        cb(Object.assign(new Error('server unavailable'), { returnCode: 3 }), false);
-      },
-    );
+    // Client id = gateway id (ARCHITECTURE §11): aedes closes an older connection with the same
+    // client id only after this check passes, so nobody can push another gateway, or ingestion
+    // (`ingestion-<instance>`), off without that identity's own secret.
+    if (client.id !== username || client.id.startsWith(PLATFORM_CLIENT_PREFIX)) {
+      log.warn({ event: 'gateway_client_id_refused', gatewayId: username, clientId: client.id, address }, 'CONNECT refused: the client id must be the gateway id');
+      return cb(Object.assign(new Error('client id must be the gateway id'), { returnCode: 2 }), false);
+    }
+    const done = (ok: boolean) => {
+      if (!ok) log.warn({ event: 'gateway_auth_refused', gatewayId: username, address }, 'gateway refused: wrong id or secret, or revoked');
+      client.tm = ok ? { address, gatewayId: username, inflight: 0 } : { address };
+      cb(ok ? null : authError(), ok);
+    };
+    const failed = (error: Error) => {
+      if (error.name === 'SignInBusyError') {
+        log.warn({ event: 'gateway_auth_shed', gatewayId: username, address }, 'CONNECT refused: sign-in work waited too long; the gateway will retry');
+        return cb(unavailable(), false);
+      }
+      log.error({ event: 'gateway_auth_failed', gatewayId: username, err: error.message }, 'could not check gateway credentials');
+      cb(unavailable(), false);
+    };
+    // Bounded sign-in work: past maxPendingAuth checks in progress (only a legacy scrypt hash is
+    // slow) a CONNECT is answered "server unavailable" at once; the gateway retries with backoff,
+    // its readings safe in its outbox, instead of queueing work that outlives its own timeout.
+    if (authenticating >= limits.maxPendingAuth) {
+      log.warn({ event: 'gateway_auth_shed', gatewayId: username, address, pending: authenticating }, 'CONNECT refused: too many sign-ins in progress; the gateway will retry');
+      return cb(unavailable(), false);
+    }
+    let verdict: boolean | Promise<boolean>;
+    try {
+      verdict = options.authenticateGateway(username, secret);
+    } catch (error) {
+      return failed(error as Error);
+    }
+    if (typeof verdict === 'boolean') return done(verdict);
+    authenticating += 1;
+    verdict.then(done, failed).finally(() => (authenticating -= 1));
   };
 
   broker.authorizePublish = (client, packet, cb) => {
@@ -202,6 +240,12 @@ export async function startEmbeddedBroker(options: {
     port,
     platformCredentials: { username: PLATFORM_USERNAME, password: platformPassword },
     backlog: () => ({ ...gate.backlog(), waiting: gate.waitingCount }),
+    disconnectGateway(gatewayId) {
+      const client = broker.clients[gatewayId];
+      if (client?.tm?.gatewayId !== gatewayId) return;
+      log.info({ event: 'gateway_disconnected', gatewayId }, 'gateway connection closed: its secret was rotated or it was revoked');
+      client.close();
+    },
     async stop() {
       gate.stop();
       await new Promise<void>((done) => broker.close(() => done()));
@@ -260,6 +304,10 @@ function payloadBytes(packet: AedesPacket): number {
   const payload = packet.payload;
   if (payload === undefined) return 0;
   return typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+}
+
+function unavailable(): Error {
+  return Object.assign(new Error('server unavailable'), { returnCode: 3 });
 }
 
 function authError(): Error {

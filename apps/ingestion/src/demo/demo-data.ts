@@ -3,7 +3,7 @@ import { addDays, localDate, PLAN_TIME_ZONE, PROGRAMME_PLANS, startOfLocalDay } 
 import { lockPatients } from '../triage/patient-locks';
 import { SYSTEM_PLAN_AUTHOR, savePlans } from '../care/care-plan-repository';
 import type { Db } from '../db/db';
-import { hashSecret } from '../security/secrets';
+import { hashGatewaySecret } from '../security/secrets';
 
 /** ARCHITECTURE.md §4: the demo organisation, the same every time so tests and checks can rely on it. */
 export const DEMO_CARE_TEAMS = [
@@ -31,8 +31,11 @@ export const DEMO_PATIENTS: DemoPatient[] = Array.from({ length: 11 }, (_, i) =>
 
 export const demoGatewaySecret = (gatewayId: string): string => `${gatewayId}-secret`;
 
-/** Seeds care teams, patients and gateways; existing rows are left as they are (secrets are not re-hashed). */
-export async function seedDemoOrganisation(db: Db): Promise<void> {
+/**
+ * Seeds care teams, patients and gateways; existing rows are left as they are (secrets are not re-hashed).
+ * Gateway secrets get the platform's keyed hash (`gatewayHashKey`), as an enrolment would.
+ */
+export async function seedDemoOrganisation(db: Db, gatewayKey: Buffer): Promise<void> {
   await db.query(
     `INSERT INTO care_teams (id, name, kind) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (id) DO NOTHING`,
     [DEMO_CARE_TEAMS.map((t) => t.id), DEMO_CARE_TEAMS.map((t) => t.name), DEMO_CARE_TEAMS.map((t) => t.kind)],
@@ -48,7 +51,7 @@ export async function seedDemoOrganisation(db: Db): Promise<void> {
   );
   const existing = new Set((await db.query<{ id: string }>('SELECT id FROM gateways WHERE id = ANY($1)', [DEMO_PATIENTS.map((p) => p.gatewayId)])).rows.map((r) => r.id));
   const missing = DEMO_PATIENTS.filter((p) => !existing.has(p.gatewayId));
-  const hashes = await Promise.all(missing.map((p) => hashSecret(demoGatewaySecret(p.gatewayId))));
+  const hashes = missing.map((p) => hashGatewaySecret(gatewayKey, p.gatewayId, demoGatewaySecret(p.gatewayId)));
   if (missing.length > 0) {
     await db.query(`INSERT INTO gateways (id, secret_hash) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (id) DO NOTHING`, [missing.map((p) => p.gatewayId), hashes]);
   }

@@ -9,4 +9,6 @@ export const BROKER_STATE = Symbol('BrokerState');
 /** Whether the platform's MQTT connection is usable right now. */
 export interface BrokerState {
   isUsable(): boolean;
+  /** on an external broker: enrol / rotate / revoke there too (broker/dynsec-admin.ts); absent on the embedded one */
+  gatewayAdmin?: import('../broker/dynsec-admin').GatewayBrokerAdmin;
 }

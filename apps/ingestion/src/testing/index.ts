@@ -69,7 +69,8 @@ export interface TestGateway {
 
 /** A gateway as the platform sees one: MQTT over TCP with its id and secret, subscribed to its receipts. */
 export async function connectGateway(url: string, gatewayId: string, secret = `${gatewayId}-secret`): Promise<TestGateway> {
-  const client = await mqtt.connectAsync(url, { clientId: `${gatewayId}-test-${sequence++}`, username: gatewayId, password: secret, reconnectPeriod: 0, clean: true });
+  // client id = gateway id: the broker refuses any other (ARCHITECTURE §11)
+  const client = await mqtt.connectAsync(url, { clientId: gatewayId, username: gatewayId, password: secret, reconnectPeriod: 0, clean: true });
   const receipts: Receipt[] = [];
   const waiters: Array<(r: Receipt) => void> = [];
   client.on('message', (_topic, payload) => {
