@@ -704,7 +704,7 @@ export class Mosquitto {
     writeFileSync(passwd, '', { mode: 0o700 });
     execFileSync('mosquitto_passwd', ['-b', passwd, 'ingestion', broker.ingestionPassword]);
     for (const id of options.gatewayIds) execFileSync('mosquitto_passwd', ['-b', passwd, id, `${id}-secret`]);
-    writeFileSync(join(dir, 'acl'), readFileSync(join(MOSQUITTO_DEPLOY, 'acl')));
+    writeFileSync(join(dir, 'acl'), GATEWAY_ACL);
     writeFileSync(join(dir, 'mosquitto.conf'), configuredFor(readFileSync(join(MOSQUITTO_DEPLOY, 'mosquitto.conf'), 'utf8'), broker.port, dir));
     // Run as root, mosquitto drops to its own user (as in the deploy image): it must own its files.
     const owner = process.getuid?.() === 0 ? mosquittoUser() : undefined;
@@ -760,29 +760,53 @@ export class Mosquitto {
   }
 }
 
-/** deploy/mosquitto/mosquitto.conf, pointed at this port (loopback only) and this directory; every directive changed must exist there. */
+/**
+ * What deploy/mosquitto's dynamic security grants, as a static ACL (the scenarios' accounts are
+ * fixed, so the plugin's bootstrap is not needed here): ingestion reads every gateway's batches and
+ * status and writes receipts; a gateway publishes only under its own id and reads its own receipts.
+ */
+const GATEWAY_ACL = `user ingestion
+topic read tm/v1/gateways/+/measurements
+topic read tm/v1/gateways/+/status
+topic write tm/v1/gateways/+/receipts
+
+pattern write tm/v1/gateways/%u/measurements
+pattern readwrite tm/v1/gateways/%u/status
+pattern read tm/v1/gateways/%u/receipts
+`;
+
+/**
+ * deploy/mosquitto/mosquitto.conf pointed at this port (loopback only, plaintext) and this
+ * directory, with a password file and the ACL above in place of the dynamic security plugin and
+ * without the TLS listener; every other directive (persistence, limits) as deployed.
+ */
 function configuredFor(conf: string, port: number, dir: string): string {
   const replaced = new Set<string>();
-  const out = conf.split('\n').map((line) => {
+  let listeners = 0;
+  const out = conf.split('\n').flatMap((line) => {
     const directive = line.trim().split(/\s+/)[0] ?? '';
     const replace = (value: string) => {
       replaced.add(directive);
-      return value;
+      return [value];
     };
     switch (directive) {
       case 'listener':
-        return replace(`listener ${port} 127.0.0.1`);
+        return listeners++ === 0 ? replace(`listener ${port} 127.0.0.1`) : [];
       case 'persistence_location':
         return replace(`persistence_location ${join(dir, 'data')}/`);
-      case 'password_file':
-        return replace(`password_file ${join(dir, 'data', 'passwd')}`);
-      case 'acl_file':
-        return replace(`acl_file ${join(dir, 'acl')}`);
+      case 'plugin':
+        return replace(`password_file ${join(dir, 'data', 'passwd')}\nacl_file ${join(dir, 'acl')}`);
+      case 'plugin_opt_config_file':
+      case 'certfile':
+      case 'keyfile':
+      case 'cafile':
+      case 'tls_version':
+        return [];
       default:
-        return line;
+        return [line];
     }
   });
-  const missing = ['listener', 'persistence_location', 'password_file', 'acl_file'].filter((d) => !replaced.has(d));
+  const missing = ['listener', 'persistence_location', 'plugin'].filter((d) => !replaced.has(d));
   if (missing.length > 0) throw new Error(`deploy/mosquitto/mosquitto.conf no longer has ${missing.join(', ')}: update the fault harness`);
   if (!/^persistence true/m.test(conf)) throw new Error('deploy/mosquitto/mosquitto.conf no longer turns persistence on: the restart scenarios test persistence');
   return out.join('\n');
@@ -817,6 +841,13 @@ export class IngestionProcess {
   static async start(scene: Scene, dataDir: string): Promise<IngestionProcess> {
     const env = { PORT: String(await freePort()), MQTT_PORT: String(await freePort()), DATA_DIR: dataDir, DEMO: '1', SIMULATE: '0', LOG_LEVEL: 'warn', INSTANCE_ID: 'fault-suite' };
     const service = new IngestionProcess(scene, env);
+    await service.launch();
+    return service;
+  }
+
+  /** The service against external servers (DATABASE_URL, MQTT_URL in `env`) on a fresh HTTP port. */
+  static async withEnv(scene: Scene, dataDir: string, env: Record<string, string>): Promise<IngestionProcess> {
+    const service = new IngestionProcess(scene, { PORT: String(await freePort()), MQTT_PORT: '0', DATA_DIR: dataDir, DEMO: '1', SIMULATE: '0', LOG_LEVEL: 'warn', ...env });
     await service.launch();
     return service;
   }
@@ -932,4 +963,16 @@ export async function countHomes(db: Db, checks: Checks, watch: OutboxWatch, sin
 /** Waits until the database holds at least `n` more readings than `from`: the fault lands while a flush is going on. */
 export async function storedAtLeast(checks: Checks, db: Db, n: number, timeoutMs = 60_000): Promise<boolean> {
   return checks.waitFor(`${n} readings stored before the fault`, async () => (await storedCount(db)) >= n, timeoutMs, 50);
+}
+
+// ---------------------------------------------------------------------------------------------
+// This machine's PostgreSQL server (127.0.0.1:5432, trust), one fresh database per scene.
+
+/** A fresh database on the machine's PostgreSQL (plain, no timescaledb), dropped when the scene closes; its URL. */
+export function serverDatabase(scene: Scene): string {
+  const name = `tm_fault_${process.pid}_${Date.now()}`;
+  const psql = (sql: string) => execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sql], { stdio: 'pipe' });
+  psql(`CREATE DATABASE ${name}`);
+  scene.defer(() => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  return `postgres://postgres@127.0.0.1:5432/${name}`;
 }

@@ -16,6 +16,10 @@ import { MeModule } from './me/me.module';
 import { PatientsModule } from './patients/patients.module';
 import { BROKER_STATE, BrokerState, CONFIG, DB, EVENT_BUS, LOGGER, METRICS } from './shared/tokens';
 import { TriageModule } from './triage/triage.module';
+import { MessagesModule } from './messages/messages.module';
+import { ManualReadingsModule } from './manual-readings/manual-readings.module';
+import { RecordModule } from './record/record.module';
+import { StorageModule } from './storage/storage.module';
 
 export interface Infrastructure {
   config: Config;
@@ -46,7 +50,7 @@ export class InfrastructureModule {
 }
 
 /** Feature modules (auth, patients, triage, alerts, live, admin ...) are listed here. */
-const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, AdminModule, LiveModule, TriageModule, AlertsModule, PatientsModule, FhirModule, CareModule, MeModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, AdminModule, LiveModule, TriageModule, AlertsModule, PatientsModule, FhirModule, CareModule, MeModule, MessagesModule, ManualReadingsModule, RecordModule, StorageModule];
 
 @Module({})
 export class AppModule {

@@ -1,4 +1,4 @@
-import { startTestPlatform, TestPlatform } from '../src/testing';
+import { batchOf, connectGateway, oximetry, startTestPlatform, TestPlatform } from '../src/testing';
 
 describe('identity and access: sign-in, care teams, audit log', () => {
   let platform: TestPlatform;
@@ -49,13 +49,19 @@ describe('identity and access: sign-in, care teams, audit log', () => {
   it('shows the nurse exactly the ten patients of her teams, answers 404 for pt-011, and audits each read', async () => {
     const patients = (await (await get('nurse', '/api/patients')).json()) as Array<{ id: string; triage: string }>;
     expect(patients.map((p) => p.id)).toEqual(['pt-001', 'pt-002', 'pt-003', 'pt-004', 'pt-005', 'pt-006', 'pt-007', 'pt-008', 'pt-009', 'pt-010']);
-    expect(patients.every((p) => p.triage === 'green')).toBe(true);
+    // none has sent a reading yet: "no data", not green (issue 17 item 8)
+    expect(patients.every((p) => p.triage === 'no_data')).toBe(true);
     const other = await get('nurse', '/api/patients/pt-011/observations');
     expect(other.status).toBe(404);
     expect((await get('nurse', '/api/patients/pt-011/thresholds')).status).toBe(404);
     expect((await get('nurse', '/fhir/Observation?patient=pt-011')).status).toBe(404);
     expect((await get('nurse', '/api/patients/pt-001/observations')).status).toBe(200);
-    for (const p of patients) expect(await audited('patients.read', p.id)).toBe(1);
+    // one audit row for the request, listing the patients it showed (issue 16 reverses the former
+    // one row per patient: an open board wrote millions of rows a day)
+    const boardRows = await platform.db.query<{ patient_id: string | null; ids: string[] }>(
+      `SELECT patient_id, detail -> 'patientIds' AS ids FROM audit_log WHERE username = 'nurse' AND action = 'patients.read'`,
+    );
+    expect(boardRows.rows).toEqual([{ patient_id: null, ids: patients.map((p) => p.id) }]);
     expect(await audited('patient.observations.read', 'pt-001')).toBe(1);
     expect(await audited('patient.observations.read', 'pt-011')).toBe(0);
     const { rows } = await platform.db.query<{ role: string; source_address: string }>(`SELECT role, source_address FROM audit_log WHERE username = 'nurse' AND patient_id = 'pt-001' LIMIT 1`);
@@ -86,14 +92,20 @@ describe('identity and access: sign-in, care teams, audit log', () => {
     expect(await res.json()).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: expect.any(Number), entry: expect.any(Array) });
   });
   it('records "acknowledge all green" for the nurse’s own green patients only, and refuses home care', async () => {
-    const body = JSON.stringify({ patientIds: ['pt-008', 'pt-009', 'pt-011'] });
+    // green needs a reading within limits: a patient who never sent one has "no data", nothing to review
+    for (const patientId of ['pt-008', 'pt-009']) {
+      const gatewayId = `demo-gw-${Number(patientId.slice(3))}`;
+      const gw = await connectGateway(platform.mqttUrl, gatewayId);
+      await gw.publish(batchOf(gatewayId, [oximetry({ patientId }, 96)]));
+      await gw.close();
+    }
+    const body = JSON.stringify({ patientIds: ['pt-007', 'pt-008', 'pt-009', 'pt-011'] });
     const res = await get('nurse', '/api/patients/green-review', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ reviewed: ['pt-008', 'pt-009'] });
-    const { rows } = await platform.db.query<{ patient_id: string }>(
-      `SELECT patient_id FROM audit_log WHERE action = 'patient.green_readings.reviewed' AND username = 'nurse' ORDER BY patient_id`,
-    );
-    expect(rows.map((r) => r.patient_id)).toEqual(['pt-008', 'pt-009']);
+    // one row for the request, naming the patients reviewed
+    const { rows } = await platform.db.query<{ ids: string[] }>(`SELECT detail -> 'patientIds' AS ids FROM audit_log WHERE action = 'patient.green_readings.reviewed' AND username = 'nurse'`);
+    expect(rows.map((r) => r.ids)).toEqual([['pt-008', 'pt-009']]);
     expect((await get('homecare', '/api/patients/green-review', { method: 'POST', body, headers: { 'content-type': 'application/json' } })).status).toBe(403);
   });
 });

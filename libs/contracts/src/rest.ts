@@ -28,12 +28,35 @@ export type User = z.infer<typeof UserSchema>;
 export const LoginResponseSchema = z.object({ token: z.string(), expiresAt: InstantSchema, user: UserSchema });
 export type LoginResponse = z.infer<typeof LoginResponseSchema>;
 
+/** A patient's place on the board: an open alert's severity, green, or `no_data` (no reading ever received: not green). */
+export const BoardTriageSchema = z.enum([...TriageSchema.options, 'no_data']);
+export type BoardTriage = z.infer<typeof BoardTriageSchema>;
+
+/** GET /api/patients: search (name or patient id), filters and paging; the total is in `X-Total-Count`. */
+export const PatientsQuerySchema = z.object({
+  q: z.string().trim().max(100).optional(),
+  programme: ProgrammeSchema.optional(),
+  triage: BoardTriageSchema.optional(),
+  team: z.string().max(100).optional(),
+  /** `1`: only the patients the caller is the responsible nurse of */
+  mine: z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true').optional(),
+  limit: z.coerce.number().int().min(1).max(5000).optional(),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type PatientsQuery = z.infer<typeof PatientsQuerySchema>;
+
+/** PUT /api/patients/:id/assignee: the nurse responsible, or null for nobody. */
+export const AssigneeBodySchema = z.object({ userId: z.string().min(1).max(100).nullable() });
+export type AssigneeBody = z.infer<typeof AssigneeBodySchema>;
+
 export const PatientSummarySchema = z.object({
   id: PatientIdSchema,
   displayName: z.string(),
   programme: ProgrammeSchema,
   careTeams: z.array(z.string()),
-  triage: TriageSchema,
+  triage: BoardTriageSchema,
+  /** the nurse responsible (PUT /api/patients/:id/assignee), null for nobody */
+  assignee: z.object({ id: z.string(), displayName: z.string() }).nullable().optional(),
   /** why the patient has this triage: the worst open alert's message, or null when green */
   triageReason: z.string().nullable(),
   triageValue: z.number().nullable(),
@@ -87,7 +110,7 @@ export const AlertsQuerySchema = z.object({
 export const AlertActionBodySchema = z.object({ note: z.string().max(2000).optional() });
 export type AlertActionBody = z.infer<typeof AlertActionBodySchema>;
 
-export const HealthSchema = z.object({ status: z.enum(['ok', 'degraded']), db: z.enum(['up', 'down']), broker: z.enum(['up', 'down']) });
+export const HealthSchema = z.object({ status: z.enum(['ok', 'degraded']), db: z.enum(['up', 'down']), broker: z.enum(['up', 'down']), redis: z.enum(['up', 'down']).optional() });
 export type Health = z.infer<typeof HealthSchema>;
 
 export const ApiErrorSchema = z.object({ statusCode: z.number(), code: z.string(), message: z.string() });

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { GreenReviewResponseSchema, type Alert, type PatientSummary } from '@tm/contracts';
+import { BoardTriageSchema, GreenReviewResponseSchema, PatientSummarySchema, ProgrammeSchema, type Alert, type BoardTriage as ServerTriage, type PatientSummary, type Programme } from '@tm/contracts';
 import { z } from 'zod';
 import { adherenceLevel, boardAdherenceText, overdueText } from './adherence-model';
 import { useAdherenceSummaries } from './adherence-summaries';
@@ -13,6 +13,7 @@ import { formatDateTime, formatNumber, type MessageKey } from '../i18n';
 import { useLiveAlerts } from './live-alerts';
 import { href } from '../shared/routes';
 import { PatientListSchema } from './schemas';
+import { query } from '../shared/api';
 import { duration, timeAgo } from '../shared/time';
 import { DeferredActions, UNDO_MS } from './undo';
 
@@ -52,11 +53,36 @@ const COUNT_KEYS: Record<BoardTriage, MessageKey> = { red: 'board.count.red', ye
 
 const patientLabel = (p: PatientSummary): string => `${p.id} ${p.displayName}`;
 
+/** The board's search and filters, as GET /api/patients takes them (ARCHITECTURE.md §12). */
+interface BoardFilter {
+  q: string;
+  programme: Programme | '';
+  triage: ServerTriage | '';
+  team: string;
+  mine: boolean;
+}
+const NO_FILTER: BoardFilter = { q: '', programme: '', triage: '', team: '', mine: false };
+const TRIAGE_NAMES: Record<ServerTriage, MessageKey> = { red: 'triage.red', yellow: 'triage.yellow', green: 'triage.green', no_data: 'triage.none' };
+
+/** The search box waits for a pause in typing, so a name typed costs one request, not one per letter. */
+function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
 export function BoardPage() {
   const { api, user, t, language } = useSession();
   const live = useLiveAlerts();
   const now = useNow();
-  const [patients, reloadPatients, updatePatients] = useResource(() => api.get('/api/patients', PatientListSchema), [api]);
+  const [filter, setFilter] = useState<BoardFilter>(NO_FILTER);
+  const q = useDebounced(filter.q.trim(), 300);
+  const path = `/api/patients${query({ q, programme: filter.programme, triage: filter.triage, team: filter.team, mine: filter.mine ? '1' : undefined })}`;
+  const [patients, reloadPatients, updatePatients] = useResource(() => api.get(path, PatientListSchema), [api, path]);
+  const canTake = user.role === 'nurse' || user.role === 'homecare';
   const adherence = useAdherenceSummaries();
   const [seen, setSeen] = useStoredState<Record<string, string>>(`tm.seen.${user.id}`, {}, (raw) => z.record(z.string(), z.string()).parse(raw));
   const [actionError, setActionError] = useState<string | null>(null);
@@ -127,6 +153,17 @@ export function BoardPage() {
     setStatus(t('board.ack.pending', { patient: patientLabel(p), count: UNDO_MS / 1000 }));
   };
 
+  const takePatient = (p: PatientSummary): void => {
+    setActionError(null);
+    api.send('PUT', `/api/patients/${encodeURIComponent(p.id)}/assignee`, { userId: user.id }, PatientSummarySchema).then(
+      (updated) => {
+        updatePatients((list) => list.map((x) => (x.id === updated.id ? { ...x, assignee: updated.assignee } : x)));
+        setStatus(t('board.assign.done', { patient: patientLabel(p) }));
+      },
+      (e: unknown) => setActionError(errorText(e, t('app.notAvailable'))),
+    );
+  };
+
   const undoAcknowledge = (p: PatientSummary): void => {
     if (acks.cancel(p.id)) setStatus(t('board.ack.undone', { patient: patientLabel(p) }));
   };
@@ -136,6 +173,52 @@ export function BoardPage() {
   return (
     <>
       <h1>{t('board.heading')}</h1>
+      <form className="board-filters" role="search" aria-label={t('board.filters')} onSubmit={(e) => e.preventDefault()}>
+        <label>
+          {t('board.search')}
+          <input type="search" value={filter.q} maxLength={100} data-testid="board-search" onChange={(e) => setFilter({ ...filter, q: e.target.value })} />
+        </label>
+        <label>
+          {t('board.filter.programme')}
+          <select value={filter.programme} onChange={(e) => setFilter({ ...filter, programme: e.target.value === '' ? '' : ProgrammeSchema.parse(e.target.value) })}>
+            <option value="">{t('board.filter.all')}</option>
+            {ProgrammeSchema.options.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('board.filter.triage')}
+          <select value={filter.triage} onChange={(e) => setFilter({ ...filter, triage: e.target.value === '' ? '' : BoardTriageSchema.parse(e.target.value) })}>
+            <option value="">{t('board.filter.all')}</option>
+            {BoardTriageSchema.options.map((v) => (
+              <option key={v} value={v}>
+                {t(TRIAGE_NAMES[v])}
+              </option>
+            ))}
+          </select>
+        </label>
+        {user.careTeams.length > 1 && (
+          <label>
+            {t('board.filter.team')}
+            <select value={filter.team} onChange={(e) => setFilter({ ...filter, team: e.target.value })}>
+              <option value="">{t('board.filter.all')}</option>
+              {user.careTeams.map((team) => (
+                <option key={team} value={team}>
+                  {team}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {canTake && (
+          <label className="inline">
+            <input type="checkbox" checked={filter.mine} data-testid="board-mine" onChange={(e) => setFilter({ ...filter, mine: e.target.checked })} /> {t('board.mine')}
+          </label>
+        )}
+      </form>
       <Loaded resource={patients} retry={reloadPatients}>
         {(list) => {
           const board = sortBoard(list, alertList, live.reraised);
@@ -190,6 +273,8 @@ export function BoardPage() {
               {board.length === 0 ? (
                 <p>{t('board.empty')}</p>
               ) : (
+                // a focusable region: if a very narrow screen still has to scroll it, the keyboard can (axe scrollable-region-focusable)
+                <div className="board-wrap" role="region" aria-label={t('board.heading')} tabIndex={0}>
                 <table className="board" data-testid="triage-board">
                   <caption className="visually-hidden">{t('board.caption')}</caption>
                   <thead>
@@ -203,6 +288,7 @@ export function BoardPage() {
                       <th scope="col">{t('board.lastMeasurement')}</th>
                       <th scope="col">{t('board.adherence')}</th>
                       <th scope="col">{t('board.status')}</th>
+                      <th scope="col">{t('board.assignee')}</th>
                       {canAct && <th scope="col">{t('board.actions')}</th>}
                     </tr>
                   </thead>
@@ -237,15 +323,15 @@ export function BoardPage() {
                               </span>
                             )}
                           </th>
-                          <td>
+                          <td data-label={t('board.triage')}>
                             <TriageBadge triage={triage} />
                           </td>
-                          <td data-testid="triage-reason">
+                          <td data-label={t('board.reason')} data-testid="triage-reason">
                             {reason !== undefined ? alertText(reason, language) : (p.triageReason ?? '–')}
                             {others > 0 && <span className="muted">{t('board.moreAlerts', { count: others })}</span>}
                           </td>
-                          <td>{value ?? '–'}</td>
-                          <td>
+                          <td data-label={t('board.value')}>{value ?? '–'}</td>
+                          <td data-label={t('board.measuredAt')}>
                             {reason?.measuredAt == null ? (
                               '–'
                             ) : (
@@ -255,7 +341,7 @@ export function BoardPage() {
                               </>
                             )}
                           </td>
-                          <td>
+                          <td data-label={t('board.since')}>
                             {p.triageSince === null ? (
                               '–'
                             ) : (
@@ -265,13 +351,13 @@ export function BoardPage() {
                               </>
                             )}
                           </td>
-                          <td>
+                          <td data-label={t('board.lastMeasurement')}>
                             {p.lastMeasurementAt === null ? '–' : <time dateTime={p.lastMeasurementAt}>{timeAgo(language, p.lastMeasurementAt, now)}</time>}
                           </td>
-                          <td data-testid="adherence" className={summary !== undefined && adherenceLevel(summary.total) === 'low' ? 'adherence-low' : undefined}>
+                          <td data-label={t('board.adherence')} data-testid="adherence" className={summary !== undefined && adherenceLevel(summary.total) === 'low' ? 'adherence-low' : undefined}>
                             {boardAdherenceText(summary, language)}
                           </td>
-                          <td>
+                          <td data-label={t('board.status')}>
                             {escalated && <strong className="flag flag-escalated">{t('board.escalated')}</strong>}{' '}
                             {state.kind === 'paused' && <span className="flag flag-paused">{t('board.paused', { date: formatDateTime(language, state.until) })}</span>}
                             {state.kind === 'stale' && <span className="flag flag-stale">{t('board.stale', { ago: duration(language, state.silentForMs) })}</span>}
@@ -284,8 +370,19 @@ export function BoardPage() {
                             {pending.length > 0 && worstOpen === undefined && <span className="flag">{t('alert.status.acknowledged')}</span>}{' '}
                             {canAct && state.kind === 'active' && newGreens.includes(p) && <span className="flag">{t('board.newReadings')}</span>}
                           </td>
+                          <td data-label={t('board.assignee')} data-testid="assignee">
+                            {p.assignee ? p.assignee.displayName : '–'}
+                            {canTake && p.assignee?.id !== user.id && (
+                              <>
+                                {' '}
+                                <button type="button" className="secondary" aria-label={t('board.assign.label', { patient: patientLabel(p) })} onClick={() => takePatient(p)}>
+                                  {t('board.assign')}
+                                </button>
+                              </>
+                            )}
+                          </td>
                           {canAct && (
-                            <td>
+                            <td data-label={t('board.actions')}>
                               {(worstOpen !== undefined || secondsLeft !== undefined || isSending) && (
                                 // One button that changes its job, so keyboard focus stays on it: Kvittér -> Fortryd -> (sent).
                                 <button
@@ -320,6 +417,7 @@ export function BoardPage() {
                     })}
                   </tbody>
                 </table>
+                </div>
               )}
             </>
           );

@@ -1,13 +1,13 @@
 import type { Alert, AlertStatus, OverdueActivity, PatientSummary, Severity, Triage } from '@tm/contracts';
 
 /**
- * A patient's colour on the board: the server's triage, except that a patient who has never sent
- * a reading is not green (nothing is known to be fine) but "no data".
+ * A patient's colour on the board: the server's triage, where a patient who has never sent a
+ * reading is not green (nothing is known to be fine) but "no data" (`no_data` from the server).
  */
 export type BoardTriage = Triage | 'none';
 
 export function boardTriage(p: Pick<PatientSummary, 'triage' | 'lastMeasurementAt'>): BoardTriage {
-  return p.triage === 'green' && p.lastMeasurementAt === null ? 'none' : p.triage;
+  return p.triage === 'no_data' || (p.triage === 'green' && p.lastMeasurementAt === null) ? 'none' : p.triage;
 }
 
 const BOARD_RANK: Record<BoardTriage, number> = { red: 0, yellow: 1, none: 2, green: 3 };

@@ -22,7 +22,7 @@ interface PatientAccessSpec {
   patient: PatientFrom | 'list';
   /** the audit row's detail, from the parsed query and the answer */
   detail?: (query: never, result: never) => Record<string, unknown>;
-  /** list routes: the patients whose data the answer holds (one audit row each) */
+  /** list routes: the patients whose data the answer holds (listed in the request's one audit row) */
   patients?: (result: never) => readonly string[];
 }
 
@@ -41,7 +41,7 @@ export function ReadsPatient<Q = unknown, R = unknown>(action: string, options: 
   return withSpec({ action, ...options, patient: options.patient ?? 'param' } as PatientAccessSpec);
 }
 
-/** The route reads several patients' data (a list): one audit row per patient in the answer. Access is the service's (it lists only the visible ones). */
+/** The route reads several patients' data (a list): one audit row for the request, listing the patients in the answer. Access is the service's (it lists only the visible ones). */
 export function ReadsPatients<Q = unknown, R = unknown>(action: string, options: Options<Q, R> & { patients: (result: R) => readonly string[] }) {
   return withSpec({ action, ...options, patient: 'list' } as PatientAccessSpec);
 }

@@ -19,16 +19,24 @@ export class AuditService {
 
   /** Pass a transaction as `db` to record the change and its audit row together. */
   async record(entry: AuditEntry, db: Queryable = this.db): Promise<void> {
-    await this.recordMany(entry, entry.patientId ? [entry.patientId] : [null], db);
+    await this.insert(entry, entry.patientId ?? null, entry.detail ?? {}, db);
   }
 
-  /** One row per patient read (e.g. the patient list). */
-  async recordMany(entry: Omit<AuditEntry, 'patientId'>, patientIds: readonly (string | null)[], db: Queryable = this.db): Promise<void> {
+  /**
+   * A read of several patients (the board, its adherence column, the alert list): ONE row for the
+   * request, the patients it listed in `detail.patientIds` (GIN-indexed, so "who read pt-001"
+   * finds it too). One row per patient made an open board write millions of rows a day (issue 16).
+   * An answer that lists nobody read no patient's data and writes nothing.
+   */
+  async recordMany(entry: Omit<AuditEntry, 'patientId'>, patientIds: readonly string[], db: Queryable = this.db): Promise<void> {
     if (patientIds.length === 0) return;
+    await this.insert(entry, null, { ...entry.detail, patientIds }, db);
+  }
+
+  private async insert(entry: Omit<AuditEntry, 'patientId'>, patientId: string | null, detail: Record<string, unknown>, db: Queryable): Promise<void> {
     await db.query(
-      `INSERT INTO audit_log (user_id, username, role, action, patient_id, source_address, detail)
-       SELECT $1, $2, $3, $4, p, $6, $7 FROM unnest($5::text[]) AS p`,
-      [entry.user.id, entry.user.username, entry.user.role, entry.action, patientIds, entry.source ?? null, JSON.stringify(entry.detail ?? {})],
+      `INSERT INTO audit_log (user_id, username, role, action, patient_id, source_address, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [entry.user.id, entry.user.username, entry.user.role, entry.action, patientId, entry.source ?? null, JSON.stringify(detail)],
     );
   }
 }

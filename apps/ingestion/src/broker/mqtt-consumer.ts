@@ -14,10 +14,10 @@ import {
 } from '@tm/contracts';
 import { isTransient, retryWhileUnavailable, type Db } from '../db/db';
 import { saveGatewayStatus } from '../ingest/gateway-status-repository';
-import { recordRejections, refreshTrends } from '../ingest/measurement-repository';
+import { recordRejections, refreshTrends, type RejectedMessage } from '../ingest/measurement-repository';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
-import type { TriageService } from '../triage/triage.service';
+import type { IncomingBatch, StoredBatch, TriageService } from '../triage/triage.service';
 
 export interface MqttConsumerOptions {
   url: string;
@@ -28,11 +28,43 @@ export interface MqttConsumerOptions {
   shared: boolean;
   db: Db;
   metrics: Metrics;
-  /** stores and evaluates each batch in one transaction, and tells the bus after the commit */
-  triage: Pick<TriageService, 'storeBatch'>;
+  /** stores and evaluates a group of batches in one transaction, and tells the bus after the commit */
+  triage: Pick<TriageService, 'storeBatches'>;
   logger: Logger;
   /** backoff while the database is unreachable */
   retryDelayMs?: { min: number; max: number };
+  /** how batches are queued and grouped (config: INGEST_*); defaults for tests */
+  queue?: Partial<QueueLimits>;
+}
+
+export interface QueueLimits {
+  /** messages taken from the broker and not yet handled; beyond it the PUBACK waits, so the broker stops sending */
+  maxMessages: number;
+  /** batches stored and triaged together in one transaction, at most */
+  groupBatches: number;
+  /** readings in one group, at most (a group always takes at least one batch) */
+  groupMeasurements: number;
+  /** groups in flight at once, each on its own database connection (1 on the embedded database) */
+  workers: number;
+}
+
+export const DEFAULT_QUEUE_LIMITS: QueueLimits = { maxMessages: 200, groupBatches: 100, groupMeasurements: 5000, workers: 1 };
+
+/** A deadlock or serialization failure: the transaction was rolled back as a whole and may simply run again. */
+const isConflict = (error: unknown): boolean => ['40P01', '40001'].includes((error as { code?: string }).code ?? '');
+const MAX_CONFLICT_RETRIES = 10;
+
+interface Queued {
+  packet: IPublishPacket;
+  queuedAt: bigint;
+}
+
+/** A measurement batch parsed and validated, waiting for its group's commit. */
+interface Prepared {
+  batch: IncomingBatch;
+  repeated: string[];
+  setAsideReasons: MeasurementRejection[];
+  queuedAt: bigint;
 }
 
 const MAX_ATTEMPTS_FOR_FAULTS = 5;
@@ -45,25 +77,43 @@ class PoisonMessageError extends Error {
 const MAX_STORED_PAYLOAD = 1024 * 1024;
 
 /**
- * Takes measurement batches off MQTT, parses and validates them, has triage store and evaluate
- * them (TriageService.storeBatch), then receipts them. The MQTT PUBACK is
- * sent only after the commit (mqtt.js `handleMessage`), and batches are handled one at a time, so
- * a crash or a database outage leaves the batch with the broker and the gateway's outbox: delayed,
- * never lost or doubled.
+ * Takes measurement batches off MQTT into a bounded queue, parses and validates them, has triage
+ * store and evaluate several gateways' batches together in one transaction
+ * (TriageService.storeBatches), then receipts each gateway — only after the commit.
+ *
+ * The MQTT PUBACK is sent when a message is queued, not when it is stored: the receipt, not the
+ * PUBACK, is what lets a gateway forget a reading. Its outbox re-sends whatever has no receipt, so
+ * a message queued here and lost in a crash is sent again by its gateway and stored once
+ * (idempotent on the measurement id): delayed, never lost or doubled. When the queue is full the
+ * PUBACK is held back, mqtt.js reads no further packet and the broker stops sending (backpressure).
+ *
+ * The session does not outlive the consumer (clean session): readings published while an instance
+ * is away go to the instances still running (shared subscription) or, with none, wait in the
+ * gateways' outboxes — never parked in a stopped instance's session.
  */
 export class MqttConsumer {
   private client: MqttClient | undefined;
   private stopping = false;
-  private abandoned = false;
-  private inFlight: Promise<void> = Promise.resolve();
+  private readonly limits: QueueLimits;
+  /** one queue per worker: a gateway's batches always go to the same one, so they are handled in order */
+  private readonly queues: Queued[][];
+  private readonly wakers: ((() => void) | undefined)[];
+  private queued = 0;
+  /** PUBACKs held back while the queue is full */
+  private heldAcks: (() => void)[] = [];
+  private workers: Promise<void>[] = [];
   private trendWindow: { from: Date; to: Date } | undefined;
   private trendTimer: NodeJS.Timeout | undefined;
   private trendRefresh: Promise<void> = Promise.resolve();
   private readonly log: Logger;
   private subscribed = false;
+  private filters: string[] = [];
 
   constructor(private readonly options: MqttConsumerOptions) {
     this.log = options.logger.child({ component: 'ingestor' });
+    this.limits = { ...DEFAULT_QUEUE_LIMITS, ...options.queue };
+    this.queues = Array.from({ length: this.limits.workers }, () => []);
+    this.wakers = this.queues.map(() => undefined);
   }
 
   /** Connected and subscribed: only then do batches reach the platform. */
@@ -71,44 +121,37 @@ export class MqttConsumer {
     return (this.client?.connected ?? false) && this.subscribed;
   }
 
+  /** Messages taken from the broker and not yet handled. */
+  get queueLength(): number {
+    return this.queued;
+  }
+
   async start(): Promise<void> {
     const { url, clientId, username, password, shared } = this.options;
+    this.workers = this.queues.map((_, i) => this.work(i));
     const client = mqtt.connect(url, {
       clientId,
       username,
       password,
-      clean: false, // a persistent session: QoS 1 batches published while we were away wait for us
+      // The session ends with the connection, so a stopped or scaled-in instance keeps no share of
+      // the readings: the broker gives them to the instances still running (see the class comment).
+      clean: true,
       protocolVersion: 4,
       reconnectPeriod: 1_000,
       connectTimeout: 10_000,
-      // subscribed on every connect instead (below): a broker restart can keep the session but lose its subscriptions
+      // subscribed on every connect instead (below): a clean session starts without subscriptions
       resubscribe: false,
     });
     this.client = client;
-    client.handleMessage = (packet, done) => {
-      this.inFlight = this.handle(packet).then(
-        () => done(),
-        (error: Error) => {
-          if (this.stopping) {
-            // stopping with the database down: no PUBACK, the broker keeps the batch
-            this.abandoned = true;
-            this.log.warn({ event: 'batch_left_with_broker', topic: packet.topic, err: error.message }, 'batch not stored; it stays with the broker');
-            return;
-          }
-          // Never leave the stream waiting: a batch without a receipt is sent again by its gateway.
-          this.log.error({ event: 'message_handling_failed', topic: packet.topic, err: error.message }, 'unexpected error while handling a message; going on');
-          done();
-        },
-      );
-    };
+    client.handleMessage = (packet, done) => this.enqueue(packet, done);
     client.on('error', (error) => this.log.warn({ event: 'mqtt_error', err: error.message }, 'MQTT client error'));
     client.on('offline', () => this.log.warn({ event: 'mqtt_offline' }, 'ingestion lost the broker; reconnecting'));
     const filters = [MEASUREMENTS_SUBSCRIPTION, STATUS_SUBSCRIPTION].map((f) => (shared ? sharedSubscription(f) : f));
+    this.filters = filters;
     client.on('close', () => (this.subscribed = false));
-    // Every connect, whatever the broker says of the session: Mosquitto restored from its persistence
-    // file keeps a session but not its `$share/...` subscriptions, and then nothing would ever arrive.
     const subscribed = new Promise<void>((resolve, reject) => {
       client.on('connect', (ack) => {
+        if (this.stopping) return;
         this.log.info({ event: 'mqtt_connected', sessionPresent: ack.sessionPresent }, 'ingestion connected to the broker');
         client.subscribe(Object.fromEntries(filters.map((topic) => [topic, { qos: 1 as const }])), (error, granted) => {
           const refused = (granted ?? []).filter((g) => g.qos === 128);
@@ -137,86 +180,193 @@ export class MqttConsumer {
     await subscribed;
   }
 
-  /** Finishes the batch in hand, then leaves the broker. */
+  /**
+   * Leaves gracefully: unsubscribes (the broker sends the rest to the other instances), finishes
+   * the queue, then disconnects, so nothing taken from the broker is left unhandled.
+   */
   async stop(): Promise<void> {
+    if (this.stopping) return;
     this.stopping = true;
-    await this.inFlight;
+    const client = this.client;
+    if (client?.connected && this.subscribed) {
+      await Promise.race([client.unsubscribeAsync(this.filters).catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
+    }
+    this.subscribed = false;
+    for (const ack of this.heldAcks.splice(0)) ack();
+    for (const wake of this.wakers) wake?.();
+    await Promise.all(this.workers);
     clearTimeout(this.trendTimer);
     await this.trendRefresh;
-    // a batch we could not store must not be acknowledged on the way out
-    await this.client?.endAsync(this.abandoned);
+    await client?.endAsync();
   }
 
-  private async handle(packet: IPublishPacket): Promise<void> {
-    const topic = parseGatewayTopic(packet.topic);
-    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    try {
-      if (topic?.kind === 'measurements') return await this.handleBatch(topic.gatewayId, packet.topic, payload);
-      if (topic?.kind === 'status') return await this.handleStatus(topic.gatewayId, packet.topic, payload);
-    } catch (error) {
-      if (!(error instanceof PoisonMessageError)) throw error;
-      // Kept for diagnosis and re-processing; the stream goes on. The gateway, with no receipt, sends it again later.
-      this.log.error({ event: 'message_failed', topic: packet.topic, err: error.message }, 'message could not be processed; kept in rejected_messages');
-      this.options.metrics.rejected.inc({ reason: 'internal_error' });
-      await this.withDatabase(() =>
-        recordRejections(this.options.db, [{ gatewayId: topic?.gatewayId ?? null, topic: packet.topic, measurementId: null, reasonCode: 'internal_error', reason: error.message, payload: payload.subarray(0, MAX_STORED_PAYLOAD).toString('utf8') }]),
-      );
-      return;
+  /** Queues a message and acknowledges it to the broker, or holds the acknowledgement while the queue is full. */
+  private enqueue(packet: IPublishPacket, done: () => void): void {
+    const gatewayId = parseGatewayTopic(packet.topic)?.gatewayId ?? packet.topic;
+    const worker = this.queues.length === 1 ? 0 : hashOf(gatewayId) % this.queues.length;
+    this.queues[worker]!.push({ packet, queuedAt: process.hrtime.bigint() });
+    this.queued++;
+    this.wakers[worker]?.();
+    if (this.queued < this.limits.maxMessages || this.stopping) done();
+    else this.heldAcks.push(done);
+  }
+
+  private dequeued(count: number): void {
+    this.queued -= count;
+    while (this.heldAcks.length > 0 && this.queued < this.limits.maxMessages) this.heldAcks.shift()!();
+  }
+
+  /** One worker: takes a group off its queue, handles it, and again, until stopped with an empty queue. */
+  private async work(index: number): Promise<void> {
+    const queue = this.queues[index]!;
+    for (;;) {
+      if (queue.length === 0) {
+        if (this.stopping) return;
+        await new Promise<void>((resolve) => (this.wakers[index] = resolve));
+        this.wakers[index] = undefined;
+        continue;
+      }
+      const group: Queued[] = [];
+      let readings = 0;
+      while (queue.length > 0 && group.length < this.limits.groupBatches) {
+        const size = approximateReadings(queue[0]!.packet);
+        if (group.length > 0 && readings + size > this.limits.groupMeasurements) break;
+        readings += size;
+        group.push(queue.shift()!);
+      }
+      try {
+        await this.handleGroup(group);
+      } catch (error) {
+        // Never leave the stream waiting: a batch without a receipt is sent again by its gateway.
+        this.log.error({ event: 'message_handling_failed', batches: group.length, err: (error as Error).message }, 'unexpected error while handling messages; their gateways will send again');
+      } finally {
+        this.dequeued(group.length);
+      }
     }
-    this.log.warn({ event: 'unexpected_topic', topic: packet.topic }, 'message on an unexpected topic ignored');
   }
 
-  private async handleBatch(gatewayId: string, topic: string, payload: Buffer): Promise<void> {
-    const started = process.hrtime.bigint();
+  private async handleGroup(group: readonly Queued[]): Promise<void> {
+    const prepared: Prepared[] = [];
+    const rejections: RejectedMessage[] = [];
+    for (const { packet, queuedAt } of group) {
+      const topic = parseGatewayTopic(packet.topic);
+      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      if (topic?.kind === 'measurements') {
+        const batch = this.prepare(topic.gatewayId, packet.topic, payload, queuedAt);
+        if ('rejection' in batch) rejections.push(batch.rejection);
+        else prepared.push(batch);
+      } else if (topic?.kind === 'status') await this.guard(topic.gatewayId, packet.topic, payload, () => this.handleStatus(topic.gatewayId, packet.topic, payload));
+      else this.log.warn({ event: 'unexpected_topic', topic: packet.topic }, 'message on an unexpected topic ignored');
+    }
+    if (rejections.length > 0) await this.withDatabase(() => recordRejections(this.options.db, rejections));
+    if (prepared.length > 0) await this.storeGroup(prepared);
+  }
+
+  /** Parses and validates one batch; a batch refused whole comes back as its rejected_messages row. */
+  private prepare(gatewayId: string, topic: string, payload: Buffer, queuedAt: bigint): Prepared | { rejection: RejectedMessage } {
     const receivedAt = new Date();
     const { metrics } = this.options;
     const parsed = parseMeasurementBatch(payload, receivedAt);
-    const text = (): string => payload.subarray(0, MAX_STORED_PAYLOAD).toString('utf8');
-
     if (!parsed.ok) {
       metrics.received.inc();
       metrics.rejected.inc({ reason: parsed.reasonCode });
       this.log.warn({ event: 'batch_rejected', gatewayId, reason: parsed.reasonCode, detail: parsed.reason }, 'batch rejected');
-      await this.withDatabase(() => recordRejections(this.options.db, [{ gatewayId, topic, measurementId: null, reasonCode: parsed.reasonCode, reason: rejectionText(parsed.reasonCode, parsed.reason), payload: text() }]));
-      return;
+      return { rejection: { gatewayId, topic, measurementId: null, reasonCode: parsed.reasonCode, reason: rejectionText(parsed.reasonCode, parsed.reason), payload: payload.subarray(0, MAX_STORED_PAYLOAD).toString('utf8') } };
     }
     metrics.received.inc(parsed.measurements.length + parsed.rejected.length + parsed.repeated.length + parsed.conflicts.length);
-
-    let rejected: MeasurementRejection[] = parsed.rejected;
-    let toStore = parsed.measurements;
+    let refused: MeasurementRejection[] = parsed.rejected;
+    let measurements = parsed.measurements;
     if (parsed.gatewayId !== gatewayId) {
       const reason = rejectionText('wrong_gateway', `batch says gateway ${parsed.gatewayId} but was published by ${gatewayId}`);
-      rejected = [...rejected, ...toStore.map((m) => ({ id: m.id, reasonCode: 'wrong_gateway' as const, reason, payload: m }))];
-      toStore = [];
+      refused = [...refused, ...measurements.map((m) => ({ id: m.id, reasonCode: 'wrong_gateway' as const, reason, payload: m }))];
+      measurements = [];
     }
+    const setAside = [...parsed.conflicts, ...parsed.componentRejections];
+    return { batch: { gatewayId, topic, receivedAt, measurements, refused, setAside }, repeated: parsed.repeated, setAsideReasons: setAside, queuedAt };
+  }
 
-    // One transaction stores the batch and checks it against the rules: a receipt means both.
-    const outcome = await this.withDatabase(() =>
-      this.options.triage.storeBatch({ gatewayId, topic, receivedAt, measurements: toStore, refused: rejected, setAside: [...parsed.conflicts, ...parsed.componentRejections] }),
-    );
-
-    // committed: now, and only now, the gateway may forget these readings
-    // Each id once: a repeated copy shares its first copy's fate (stored, already there, or refused).
-    const accepted = new Set([...outcome.stored.map((m) => m.id), ...outcome.duplicates]);
-    const refused = new Map(outcome.refused.filter((r) => !accepted.has(r.id)).map((r) => [r.id, r.reason]));
-    const receipt: Receipt = { ids: [...accepted], rejected: [...refused].map(([id, reason]) => ({ id, reason })) };
-    // Queued, not awaited: its PUBACK arrives on the stream this handler is holding, so awaiting it
-    // here would deadlock. mqtt.js keeps it in its outgoing store and re-sends it after a reconnect;
-    // a receipt lost all the same only means the gateway sends again and is receipted as a duplicate.
-    this.client?.publish(receiptsTopic(gatewayId), JSON.stringify(receipt), { qos: 1 }, (error) => {
-      if (error) this.log.warn({ event: 'receipt_not_sent', gatewayId, err: error.message }, 'receipt not delivered; the gateway will send again');
+  /**
+   * Stores a group in one transaction. A statement that fails on the group is tried again batch by
+   * batch, so one bad batch cannot hold back the others; that one is then kept as poison.
+   */
+  private async storeGroup(group: readonly Prepared[]): Promise<void> {
+    let outcomes: StoredBatch[];
+    try {
+      outcomes = await this.withDatabase(() => this.withConflictRetry(() => this.options.triage.storeBatches(group.map((p) => p.batch))), group.length > 1 ? 1 : MAX_ATTEMPTS_FOR_FAULTS);
+    } catch (error) {
+      if (this.stopping && !(error instanceof PoisonMessageError)) {
+        this.log.warn({ event: 'batches_left_to_gateways', batches: group.length, err: (error as Error).message }, 'stopping with the database away; the gateways send these again');
+        return;
+      }
+      if (group.length > 1) {
+        for (const one of group) await this.storeGroup([one]);
+        return;
+      }
+      const [{ batch }] = group as [Prepared];
+      await this.poison(batch.gatewayId, batch.topic, JSON.stringify({ gatewayId: batch.gatewayId, measurements: batch.measurements }), error as Error);
+      return;
+    }
+    // committed: now, and only now, the gateways may forget these readings
+    const { metrics } = this.options;
+    const done = process.hrtime.bigint();
+    let stored = 0;
+    const times: Date[] = [];
+    group.forEach(({ batch, repeated, setAsideReasons, queuedAt }, i) => {
+      const outcome = outcomes[i]!;
+      // Each id once: a repeated copy shares its first copy's fate (stored, already there, or refused).
+      const accepted = new Set([...outcome.stored.map((m) => m.id), ...outcome.duplicates]);
+      const refused = new Map(outcome.refused.filter((r) => !accepted.has(r.id)).map((r) => [r.id, r.reason]));
+      const receipt: Receipt = { ids: [...accepted], rejected: [...refused].map(([id, reason]) => ({ id, reason })) };
+      // Queued, not awaited: mqtt.js keeps it in its outgoing store and re-sends it after a
+      // reconnect; a receipt lost all the same only means the gateway sends again and is receipted as a duplicate.
+      this.client?.publish(receiptsTopic(batch.gatewayId), JSON.stringify(receipt), { qos: 1 }, (error) => {
+        if (error) this.log.warn({ event: 'receipt_not_sent', gatewayId: batch.gatewayId, err: error.message }, 'receipt not delivered; the gateway will send again');
+      });
+      metrics.stored.inc(outcome.stored.length);
+      metrics.evaluated.inc(outcome.stored.length);
+      metrics.duplicate.inc(outcome.duplicates.length + repeated.filter((id) => accepted.has(id)).length);
+      for (const r of [...outcome.refused, ...setAsideReasons]) metrics.rejected.inc({ reason: r.reasonCode });
+      metrics.batchSeconds.observe(Number(done - queuedAt) / 1e9);
+      stored += outcome.stored.length;
+      for (const m of outcome.stored) times.push(new Date(m.measuredAt));
     });
-
-    metrics.stored.inc(outcome.stored.length);
-    metrics.evaluated.inc(outcome.stored.length);
-    metrics.duplicate.inc(outcome.duplicates.length + parsed.repeated.filter((id) => accepted.has(id)).length);
-    for (const r of [...outcome.refused, ...parsed.conflicts, ...parsed.componentRejections]) metrics.rejected.inc({ reason: r.reasonCode });
-    metrics.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     this.log.info(
-      { event: 'batch_stored', gatewayId, stored: outcome.stored.length, duplicates: outcome.duplicates.length, rejected: outcome.refused.length, alertsRaised: outcome.raised.length },
-      'batch stored, evaluated and receipted',
+      { event: 'batch_stored', batches: group.length, gatewayIds: group.length === 1 ? group[0]!.batch.gatewayId : undefined, stored, alertsRaised: outcomes.reduce((n, o) => n + o.raised.length, 0), queued: this.queued },
+      'batches stored, evaluated and receipted',
     );
-    if (outcome.stored.length > 0) this.scheduleTrendRefresh(outcome.stored.map((m) => new Date(m.measuredAt)));
+    if (times.length > 0) this.scheduleTrendRefresh(times);
+  }
+
+  /** Runs a status message; an error that is not the database's is kept as poison and the stream goes on. */
+  private async guard(gatewayId: string, topic: string, payload: Buffer, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (!(error instanceof PoisonMessageError)) throw error;
+      await this.poison(gatewayId, topic, payload.subarray(0, MAX_STORED_PAYLOAD).toString('utf8'), error);
+    }
+  }
+
+  /** Kept for diagnosis and re-processing; the stream goes on. The gateway, with no receipt, sends it again later. */
+  private async poison(gatewayId: string, topic: string, payload: string, error: Error): Promise<void> {
+    this.log.error({ event: 'message_failed', topic, err: error.message }, 'message could not be processed; kept in rejected_messages');
+    this.options.metrics.rejected.inc({ reason: 'internal_error' });
+    await this.withDatabase(() => recordRejections(this.options.db, [{ gatewayId, topic, measurementId: null, reasonCode: 'internal_error', reason: error.message, payload: payload.slice(0, MAX_STORED_PAYLOAD) }])).catch((e: Error) =>
+      this.log.error({ event: 'rejection_not_recorded', topic, err: e.message }, 'could not keep the failed message; its gateway sends it again'),
+    );
+  }
+
+  /** Parallel groups lock their patients in one sorted order, so a deadlock is unexpected; were one to happen, the rolled-back group simply runs again. */
+  private async withConflictRetry<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!isConflict(error) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+        this.log.warn({ event: 'group_conflict_retry', attempt, err: (error as Error).message }, 'transaction conflict; running the group again');
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+      }
+    }
   }
 
   private async handleStatus(gatewayId: string, topic: string, payload: Buffer): Promise<void> {
@@ -239,13 +389,13 @@ export class MqttConsumer {
    * Retries while the database is unreachable; nothing is receipted until it answers again.
    * An error that is not about reaching the database gets a few tries, then is reported as poison.
    */
-  private async withDatabase<T>(work: () => Promise<T>): Promise<T> {
+  private async withDatabase<T>(work: () => Promise<T>, faultAttempts = MAX_ATTEMPTS_FOR_FAULTS): Promise<T> {
     const { min, max } = this.options.retryDelayMs ?? { min: 250, max: 5_000 };
     try {
       return await retryWhileUnavailable(work, {
         minDelayMs: min,
         maxDelayMs: max,
-        faultAttempts: MAX_ATTEMPTS_FOR_FAULTS,
+        faultAttempts,
         stopping: () => this.stopping,
         onRetry: (error, attempt, delay) =>
           isTransient(error)
@@ -279,6 +429,18 @@ export class MqttConsumer {
         });
     }, 1_000);
   }
+}
+
+/** A small stable hash of a gateway id, to keep each gateway on one worker. */
+function hashOf(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
+  return Math.abs(h);
+}
+
+/** Readings in a batch, guessed from its size without parsing it (about 250 bytes each); enough to bound a group. */
+function approximateReadings(packet: IPublishPacket): number {
+  return Math.max(1, Math.round(packet.payload.length / 250));
 }
 
 /** A broker URL fit for a log line: the password never leaves the configuration. */

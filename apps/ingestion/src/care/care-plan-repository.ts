@@ -85,7 +85,13 @@ export async function receivedByPatient(db: Queryable, patientIds: readonly stri
      SELECT patient_id, 'questionnaire', questionnaire_id, authored_at FROM questionnaire_responses WHERE patient_id = ANY($1) AND authored_at >= $2 AND authored_at < $3`,
     [patientIds, from, to],
   );
-  for (const r of rows) byPatient.set(r.patient_id, [...(byPatient.get(r.patient_id) ?? []), { activity: activityOf(r.kind, r.name), at: r.at }]);
+  for (const r of rows) {
+    // appended in place: copying the list per row made a busy week quadratic at a ward's size
+    const list = byPatient.get(r.patient_id);
+    const item = { activity: activityOf(r.kind, r.name), at: r.at };
+    if (list) list.push(item);
+    else byPatient.set(r.patient_id, [item]);
+  }
   return byPatient;
 }
 

@@ -12,6 +12,7 @@ import {
   type StoredQuestionnaireResponse,
   type Today,
 } from '@tm/contracts';
+import { planStartProblem } from '@tm/contracts';
 import { addDays, adherenceOf, dayNumber, isoWeekOf, isPausedAt, localDate, overdueActivities, PLAN_TIME_ZONE, startOfLocalDay, todayOf } from '@tm/rules';
 import { AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
@@ -76,6 +77,8 @@ export class CareService {
   async changePlan(actor: { user: AuthenticatedUser; source: string }, patientId: string, body: CarePlanBody, now: Date): Promise<PatientCarePlan> {
     const unknown = body.activities.map((a) => questionnaireIdOf(a.activity)).filter((id): id is string => id !== null && !questionnaireDefinition(id));
     if (unknown.length > 0) throw new CareError('unknown_questionnaire', `No questionnaire ${unknown.join(', ')}; GET /api/questionnaires lists them`);
+    const startProblem = body.startedAt ? planStartProblem(new Date(body.startedAt), now) : null;
+    if (startProblem) throw new CareError('plan_start_implausible', startProblem.message);
     return this.db.transaction(async (tx) => {
       await lockPatients(tx, [patientId]);
       const before = await loadPatient(tx, patientId);
@@ -102,9 +105,12 @@ export class CareService {
   async adherenceOfAll(user: AuthenticatedUser, query: AdherenceQuery, now: Date): Promise<PatientAdherenceSummary[]> {
     const { from, to } = adherenceRange({ from: query.from ?? isoWeekOf(localDate(now, PLAN_TIME_ZONE)).weekStart, to: query.to }, now);
     const ids = await this.access.visiblePatientIds(user);
-    const patients = await patientsForRules(this.db, ids);
-    const received = await receivedByPatient(this.db, ids, startOfLocalDay(from, PLAN_TIME_ZONE), startOfLocalDay(addDays(to, 1), PLAN_TIME_ZONE));
-    const lastSeen = await lastSeenOf(this.db, ids);
+    // three set-based statements for all visible patients, side by side on a pool
+    const [patients, received, lastSeen] = await Promise.all([
+      patientsForRules(this.db, ids),
+      receivedByPatient(this.db, ids, startOfLocalDay(from, PLAN_TIME_ZONE), startOfLocalDay(addDays(to, 1), PLAN_TIME_ZONE)),
+      lastSeenOf(this.db, ids),
+    ]);
     return ids.flatMap((id): PatientAdherenceSummary[] => {
       const patient = patients.get(id);
       if (!patient) return [];

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PoolClient } from 'pg';
 import type { Logger } from '../logger';
-import type { Db } from './db';
+import type { Db, Queryable } from './db';
 
 export const MIGRATIONS_DIR = join(__dirname, '..', '..', 'migrations');
 
@@ -14,6 +14,20 @@ const MIGRATION_LOCK = 727_001;
 
 export class MigrationError extends Error {
   override name = 'MigrationError';
+}
+
+/**
+ * Which schema the database gets: TimescaleDB's (hypertable, compression, continuous aggregates,
+ * retention) or plain PostgreSQL's (the same tables, keys and indexes; trends from plain views).
+ * A migration `NNN_name.sql` may have a sibling `NNN_name.plain.sql` used instead on a plain
+ * database; it is recorded under the same name, so later files and checksums line up either way.
+ */
+export type SchemaFlavour = 'timescaledb' | 'plain';
+
+/** The flavour in force on this connection's database (after migrate). */
+export async function schemaFlavour(db: Queryable): Promise<SchemaFlavour> {
+  const { rows } = await db.query(`SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'`);
+  return rows.length > 0 ? 'timescaledb' : 'plain';
 }
 
 /**
@@ -36,10 +50,13 @@ async function applyPending(client: PoolClient, logger: Logger, dir: string): Pr
   await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
     name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   const applied = new Map((await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations')).rows.map((r) => [r.name, r.checksum]));
+  const flavour = await flavourFor(client, applied.size > 0);
+  if (applied.size === 0) logger.info({ event: 'schema_flavour', flavour }, `new database: ${flavour} schema`);
   const files = readdirSync(dir).filter((f) => /^\d{3}_[\w-]+\.sql$/.test(f)).sort();
   const ran: string[] = [];
   for (const name of files) {
-    const sql = readFileSync(join(dir, name), 'utf8');
+    const plain = join(dir, name.replace(/\.sql$/, '.plain.sql'));
+    const sql = readFileSync(flavour === 'plain' && existsSync(plain) ? plain : join(dir, name), 'utf8');
     const checksum = createHash('sha256').update(sql).digest('hex');
     const previous = applied.get(name);
     if (previous !== undefined) {
@@ -65,6 +82,18 @@ async function applyPending(client: PoolClient, logger: Logger, dir: string): Pr
     ran.push(name);
   }
   return ran;
+}
+
+/**
+ * A database that has the extension keeps TimescaleDB's schema; a new database gets it when the
+ * server offers the extension; one that was set up without it stays plain (its tables are not
+ * hypertables, so TimescaleDB migrations would not apply to them).
+ */
+async function flavourFor(client: PoolClient, migratedBefore: boolean): Promise<SchemaFlavour> {
+  if ((await client.query(`SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'`)).rows.length > 0) return 'timescaledb';
+  if (migratedBefore) return 'plain';
+  const available = await client.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`);
+  return available.rows.length > 0 ? 'timescaledb' : 'plain';
 }
 
 /** Statements of a no-transaction migration run one by one; they are separated by a line `-- statement`. */

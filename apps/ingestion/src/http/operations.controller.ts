@@ -5,6 +5,7 @@ import type { Health } from '@tm/contracts';
 import type { Config } from '../config';
 import type { Db } from '../db/db';
 import type { Metrics } from '../metrics';
+import { LiveService } from '../live/live.service';
 import { DomainError } from '../shared/errors';
 import { BROKER_STATE, CONFIG, DB, METRICS } from '../shared/tokens';
 import type { BrokerState } from '../shared/tokens';
@@ -20,14 +21,21 @@ export class OperationsController {
     @Inject(BROKER_STATE) private readonly broker: BrokerState,
     @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(CONFIG) private readonly config: Config,
+    private readonly live: LiveService,
   ) {}
 
-  /** 200 only when both the database and the broker are usable: what a load balancer or an on-call operator checks. */
+  /**
+   * 200 only when everything alerts depend on is usable — the database, the broker and, with
+   * REDIS_URL, Redis (without it alerts reach only this instance's clients): what a load balancer
+   * or an on-call operator checks.
+   */
   @Get('api/health')
   async health(@Res() res: Response): Promise<void> {
     const db = (await this.db.isUsable()) ? 'up' : 'down';
     const broker = this.broker.isUsable() ? 'up' : 'down';
-    const body: Health = { status: db === 'up' && broker === 'up' ? 'ok' : 'degraded', db, broker };
+    const redis = this.live.redisState();
+    const ok = db === 'up' && broker === 'up' && redis !== 'down';
+    const body: Health = { status: ok ? 'ok' : 'degraded', db, broker, ...(redis ? { redis } : {}) };
     res.status(body.status === 'ok' ? 200 : 503).json(body);
   }
 

@@ -1,4 +1,4 @@
-import type { Me, ObservationRow, ObservationsQuerySchema, PatientSummary, Programme, Severity, TrendBucket, TrendsQuerySchema } from '@tm/contracts';
+import type { BoardTriage, Me, ObservationRow, ObservationsQuerySchema, PatientSummary, Programme, TrendBucket, TrendsQuerySchema } from '@tm/contracts';
 import type { z } from 'zod';
 import type { Queryable } from '../db/db';
 
@@ -14,7 +14,24 @@ export interface DeviceStatus {
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-export async function listPatients(db: Queryable, ids: readonly string[]): Promise<PatientSummary[]> {
+export interface PatientFilter {
+  /** part of the name or the patient id, any case */
+  q?: string;
+  programme?: Programme;
+  triage?: BoardTriage;
+  team?: string;
+  /** only the patients this user is the responsible nurse of */
+  assigneeId?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * The board: of the visible patients, those the filter keeps, by id, with the count of all of
+ * them for paging. Set-based: one statement of hash joins over each table read once for all
+ * patients (open alerts through the partial index of 080), not index probes per patient.
+ */
+export async function listPatients(db: Queryable, ids: readonly string[], filter: PatientFilter = {}): Promise<{ patients: PatientSummary[]; total: number }> {
   const { rows } = await db.query<{
     id: string;
     display_name: string;
@@ -22,38 +39,60 @@ export async function listPatients(db: Queryable, ids: readonly string[]): Promi
     paused_until: Date | null;
     care_teams: string[];
     last_measurement_at: Date | null;
-    severity: Severity | null;
+    triage: BoardTriage;
     message: string | null;
     value: number | null;
     since: Date | null;
     limits_set_by: string | null;
     limits_set_at: Date | null;
+    assignee_id: string | null;
+    assignee_name: string | null;
+    total: string;
   }>(
     // the worst open alert gives the triage; "since" is when the patient entered it (the earliest
-    // of their alerts of that severity to reach it)
-    `SELECT p.id, p.display_name, p.programme, p.paused_until,
-            coalesce((SELECT array_agg(care_team_id ORDER BY care_team_id) FROM patient_care_teams WHERE patient_id = p.id), '{}') AS care_teams,
-            (SELECT max(last_measured_at) FROM patient_last_seen s WHERE s.patient_id = p.id) AS last_measurement_at,
-            w.severity, w.message, w.value,
-            (SELECT min(CASE WHEN a.severity = 'red' THEN coalesce(a.red_since, a.raised_at) ELSE a.raised_at END) FROM alerts a
-              WHERE a.patient_id = p.id AND a.status <> 'resolved' AND a.severity = w.severity) AS since,
-            t.changed_by AS limits_set_by, t.effective_from AS limits_set_at
-       FROM patients p
-       LEFT JOIN LATERAL (
-         SELECT severity, message, value FROM alerts a
-          WHERE a.patient_id = p.id AND a.status <> 'resolved'
-          ORDER BY (a.severity = 'red') DESC, a.raised_at ASC LIMIT 1) w ON true
-       LEFT JOIN LATERAL (SELECT changed_by, effective_from FROM thresholds WHERE patient_id = p.id ORDER BY effective_from DESC, id DESC LIMIT 1) t ON true
-      WHERE p.id = ANY($1)
+    // of their alerts of that severity to reach it); no reading ever and no alert is "no_data", not green
+    `WITH chosen AS (
+       SELECT p.id, p.display_name, p.programme, p.paused_until, p.assignee_id FROM patients p
+        WHERE p.id = ANY($1)
+          AND ($2::text IS NULL OR p.display_name ILIKE '%' || $2 || '%' OR p.id ILIKE '%' || $2 || '%')
+          AND ($3::text IS NULL OR p.programme = $3)
+          AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM patient_care_teams pt WHERE pt.patient_id = p.id AND pt.care_team_id = $4))
+          AND ($5::text IS NULL OR p.assignee_id = $5)),
+     open_alerts AS (
+       SELECT a.patient_id, a.severity, a.message, a.value, a.raised_at, CASE WHEN a.severity = 'red' THEN coalesce(a.red_since, a.raised_at) ELSE a.raised_at END AS reached_at
+         FROM alerts a WHERE a.status <> 'resolved' AND a.patient_id = ANY($1)),
+     worst AS (
+       SELECT DISTINCT ON (patient_id) patient_id, severity, message, value FROM open_alerts ORDER BY patient_id, (severity = 'red') DESC, raised_at ASC),
+     since AS (SELECT patient_id, severity, min(reached_at) AS since FROM open_alerts GROUP BY patient_id, severity),
+     seen AS (SELECT patient_id, max(last_measured_at) AS last_measurement_at FROM patient_last_seen WHERE patient_id = ANY($1) GROUP BY patient_id),
+     kept AS (
+       SELECT c.*, s.last_measurement_at, w.severity, w.message, w.value,
+              coalesce(w.severity, CASE WHEN s.last_measurement_at IS NULL THEN 'no_data' ELSE 'green' END) AS triage
+         FROM chosen c LEFT JOIN seen s ON s.patient_id = c.id LEFT JOIN worst w ON w.patient_id = c.id),
+     page AS (
+       SELECT *, count(*) OVER () AS total FROM kept WHERE ($6::text IS NULL OR triage = $6) ORDER BY id LIMIT $7 OFFSET $8),
+     teams AS (
+       SELECT patient_id, array_agg(care_team_id ORDER BY care_team_id) AS care_teams FROM patient_care_teams WHERE patient_id IN (SELECT id FROM page) GROUP BY patient_id),
+     limits AS (
+       SELECT DISTINCT ON (patient_id) patient_id, changed_by, effective_from FROM thresholds WHERE patient_id IN (SELECT id FROM page)
+        ORDER BY patient_id, effective_from DESC, id DESC)
+     SELECT p.id, p.display_name, p.programme, p.paused_until, p.last_measurement_at, p.triage, p.message, p.value, p.total, p.assignee_id,
+            coalesce(tm.care_teams, '{}') AS care_teams, si.since, l.changed_by AS limits_set_by, l.effective_from AS limits_set_at, u.display_name AS assignee_name
+       FROM page p
+       LEFT JOIN teams tm ON tm.patient_id = p.id
+       LEFT JOIN since si ON si.patient_id = p.id AND si.severity = p.severity
+       LEFT JOIN limits l ON l.patient_id = p.id
+       LEFT JOIN users u ON u.id = p.assignee_id
       ORDER BY p.id`,
-    [ids],
+    [ids, filter.q || null, filter.programme ?? null, filter.team ?? null, filter.assigneeId ?? null, filter.triage ?? null, filter.limit ?? null, filter.offset ?? 0],
   );
-  return rows.map((r) => ({
+  const patients = rows.map((r) => ({
     id: r.id,
     displayName: r.display_name,
     programme: r.programme,
     careTeams: r.care_teams,
-    triage: r.severity ?? 'green',
+    triage: r.triage,
+    assignee: r.assignee_id ? { id: r.assignee_id, displayName: r.assignee_name ?? r.assignee_id } : null,
     triageReason: r.message,
     triageValue: r.value,
     triageSince: iso(r.since),
@@ -61,6 +100,26 @@ export async function listPatients(db: Queryable, ids: readonly string[]): Promi
     pausedUntil: iso(r.paused_until),
     personalLimits: r.limits_set_at ? { setBy: r.limits_set_by, setAt: r.limits_set_at.toISOString() } : null,
   }));
+  // a page past the end has no rows to carry the count
+  const total = rows[0] ? Number(rows[0].total) : filter.offset ? await countOnly(db, ids, filter) : 0;
+  return { patients, total };
+}
+
+async function countOnly(db: Queryable, ids: readonly string[], filter: PatientFilter): Promise<number> {
+  return (await listPatients(db, ids, { ...filter, offset: 0, limit: 1 })).total;
+}
+
+/** Sets the nurse responsible for a patient; false when the user is not a clinician of one of the patient's care teams. */
+export async function setAssignee(db: Queryable, patientId: string, userId: string | null): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE patients p SET assignee_id = $2
+      WHERE p.id = $1
+        AND ($2::text IS NULL OR EXISTS (
+              SELECT 1 FROM users u JOIN user_care_teams ut ON ut.user_id = u.id JOIN patient_care_teams pt ON pt.care_team_id = ut.care_team_id
+               WHERE u.id = $2 AND u.role IN ('nurse', 'homecare') AND u.disabled_at IS NULL AND pt.patient_id = p.id))`,
+    [patientId, userId],
+  );
+  return (rowCount ?? 0) > 0;
 }
 
 /** The latest `limit` observations in the range, oldest first. */
@@ -77,14 +136,16 @@ export async function observationsOf(db: Queryable, patientId: string, q: Partia
   return rows.map((r) => ({ measurementId: r.measurement_id, code: r.code, value: r.value, unit: r.unit, measuredAt: r.measured_at.toISOString(), receivedAt: r.received_at.toISOString(), deviceId: r.device_id }));
 }
 
-/** Hourly and daily buckets come from the continuous aggregates; weekly ones re-bucket the daily aggregate. */
+/** Hourly and daily buckets come from the continuous aggregates (plain views without TimescaleDB); weekly ones re-bucket the daily ones. */
 export async function trendsOf(db: Queryable, patientId: string, q: z.infer<typeof TrendsQuerySchema>): Promise<TrendBucket[]> {
   const params = [patientId, q.code, q.from ?? null, q.to ?? null];
   const range = `patient_id = $1 AND code = $2 AND ($3::timestamptz IS NULL OR bucket >= $3) AND ($4::timestamptz IS NULL OR bucket <= $4)`;
   const sql =
     q.bucket === '1w'
-      ? `SELECT time_bucket(INTERVAL '1 week', bucket) AS bucket, min(min) AS min, max(max) AS max, sum(avg * count) / sum(count) AS avg,
-                last(last, bucket) AS last, sum(count) AS count
+      ? // date_bin from time_bucket's origin (Monday 2000-01-03 UTC) and array_agg for "last": the
+        // same weeks and answers with or without TimescaleDB (a plain server has neither function)
+        `SELECT date_bin(INTERVAL '7 days', bucket, TIMESTAMPTZ '2000-01-03 00:00:00+00') AS bucket, min(min) AS min, max(max) AS max,
+                sum(avg * count) / sum(count) AS avg, (array_agg(last ORDER BY bucket DESC))[1] AS last, sum(count) AS count
            FROM observations_daily WHERE ${range} GROUP BY 1 ORDER BY 1`
       : `SELECT bucket, min, max, avg, last, count FROM ${q.bucket === '1h' ? 'observations_hourly' : 'observations_daily'} WHERE ${range} ORDER BY bucket`;
   const { rows } = await db.query<{ bucket: Date; min: number; max: number; avg: number; last: number; count: string }>(sql, params);

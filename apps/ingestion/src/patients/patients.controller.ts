@@ -1,5 +1,10 @@
-import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
 import {
+  AssigneeBodySchema,
+  type AssigneeBody,
+  PatientsQuerySchema,
+  type PatientsQuery,
   GreenReviewBodySchema,
   type GreenReviewResponse,
   ObservationsQuerySchema,
@@ -9,8 +14,8 @@ import {
   type TrendBucket,
 } from '@tm/contracts';
 import type { z } from 'zod';
-import { PatientId, ReadsPatient, ReadsPatients } from '../access/patient-access';
-import { AuthGuard, CurrentUser, Roles } from '../auth/auth.guard';
+import { ChangesPatient, PatientId, ReadsPatient, ReadsPatients } from '../access/patient-access';
+import { AuthGuard, CurrentUser, Roles, SourceAddress } from '../auth/auth.guard';
 import type { AuthenticatedUser } from '../auth/auth.service';
 import { ZodPipe } from '../auth/zod-pipe';
 import type { DeviceStatus } from './patient-repository';
@@ -21,11 +26,34 @@ import { PatientsService } from './patients.service';
 export class PatientsController {
   constructor(private readonly patients: PatientsService) {}
 
-  /** The patients of the caller's care teams, each with its triage (worst alert not yet resolved). */
+  /**
+   * The patients of the caller's care teams that the query keeps (search, filters, `mine=1`), each
+   * with its triage (worst alert not yet resolved, or no_data); a page with `limit`/`offset`, the
+   * number of all of them in `X-Total-Count`. One audit row lists the patients answered.
+   */
   @Get('api/patients')
-  @ReadsPatients('patients.read', { patients: (list: PatientSummary[]) => list.map((p) => p.id) })
-  list(@CurrentUser() user: AuthenticatedUser): Promise<PatientSummary[]> {
-    return this.patients.list(user);
+  @ReadsPatients('patients.read', { query: PatientsQuerySchema, patients: (list: PatientSummary[]) => list.map((p) => p.id), detail: (query: PatientsQuery) => ({ ...query }) })
+  async list(
+    @Query(new ZodPipe(PatientsQuerySchema)) query: PatientsQuery,
+    @CurrentUser() user: AuthenticatedUser,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PatientSummary[]> {
+    const { patients, total } = await this.patients.list(user, query);
+    res.setHeader('X-Total-Count', String(total));
+    return patients;
+  }
+
+  /** The nurse responsible for the patient (`mine=1` on the board), or null for nobody. */
+  @Put('api/patients/:id/assignee')
+  @Roles('nurse', 'homecare', 'admin')
+  @ChangesPatient({ body: AssigneeBodySchema })
+  assign(
+    @PatientId() patientId: string,
+    @Body(new ZodPipe(AssigneeBodySchema)) body: AssigneeBody,
+    @CurrentUser() user: AuthenticatedUser,
+    @SourceAddress() source: string,
+  ): Promise<PatientSummary> {
+    return this.patients.assign(user, patientId, body.userId, source);
   }
 
   /**

@@ -5,10 +5,11 @@ import { insertResponses, type ResponseRow } from '../care/questionnaire-reposit
 import type { Config } from '../config';
 import { retryWhileUnavailable, type Db, type Queryable } from '../db/db';
 import type { Committed, EventBus } from '../event-bus';
-import { recordRejections, storeMeasurements, type RejectedMessage } from '../ingest/measurement-repository';
+import { recordRejections, storeGatewayBatches, type RejectedMessage } from '../ingest/measurement-repository';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { CONFIG, DB, EVENT_BUS, LOGGER, METRICS } from '../shared/tokens';
+import { storeManualMeasurements, type ManualAuthor } from '../manual-readings/manual-reading-repository';
 import { lockPatients } from './patient-locks';
 import { triageAnswers, triageEscalations, triageMissingData, triageStored, type TriageOutcome } from './triage';
 
@@ -77,28 +78,66 @@ export class TriageService implements OnModuleInit, OnModuleDestroy {
     for (const t of this.timers) clearInterval(t);
   }
 
-  /**
-   * Stores a gateway's batch and checks it against the rules in one transaction (a receipt means
-   * both), set-based: the patients' locks, the ledger and observations (two statements), the
-   * triage (triageStored: patients and rules, last seen, history windows, open alerts, then the
-   * alert and live-event writes), the rejected readings (one). Retrying is the caller's (the
-   * consumer holds the batch while the database is away).
-   */
+  /** Stores one gateway's batch and checks it against the rules in one transaction (storeBatches with one batch). */
   async storeBatch(batch: IncomingBatch): Promise<StoredBatch> {
-    const { gatewayId, topic, receivedAt } = batch;
+    const [outcome] = await this.storeBatches([batch]);
+    return outcome!;
+  }
+
+  /**
+   * Stores several gateways' batches and checks them against the rules in one transaction (a
+   * receipt means both), set-based for the group as a whole: the patients' locks (one statement,
+   * sorted), the ledger and observations (two), the triage (triageStored: patients and rules, last
+   * seen, history windows, open alerts, then the alert and live-event writes), the rejected
+   * readings (one). One outcome per batch, in order. Retrying is the caller's (the consumer holds
+   * the batches while the database is away).
+   */
+  async storeBatches(batches: readonly IncomingBatch[]): Promise<StoredBatch[]> {
+    // the triage clock of a group is its latest arrival: each reading keeps its own received_at
+    const now = new Date(Math.max(...batches.map((b) => b.receivedAt.getTime())));
     const outcome = await this.db.transaction(async (tx) => {
-      await lockPatients(tx, batch.measurements.map((m) => m.patientId));
-      const result = await storeMeasurements(tx, gatewayId, batch.measurements, receivedAt);
-      const triage = await triageStored(tx, result.stored, receivedAt);
-      const refused = [...batch.refused, ...result.notBound];
+      await lockPatients(tx, batches.flatMap((b) => b.measurements.map((m) => m.patientId)));
+      const results = await storeGatewayBatches(tx, batches.map((b) => ({ gatewayId: b.gatewayId, measurements: b.measurements, receivedAt: b.receivedAt })));
+      const triage = await triageStored(tx, results.flatMap((r) => r.stored), now);
+      const parts = batches.map((b, i) => ({ ...results[i]!, refused: [...b.refused, ...results[i]!.notBound] }));
       await recordRejections(
         tx,
-        [...refused, ...batch.setAside].map<RejectedMessage>((r) => ({ gatewayId, topic, measurementId: r.id, reasonCode: r.reasonCode, reason: r.reason, payload: JSON.stringify(r.payload ?? r.id) })),
+        batches.flatMap((b, i) =>
+          [...parts[i]!.refused, ...b.setAside].map<RejectedMessage>((r) => ({ gatewayId: b.gatewayId, topic: b.topic, measurementId: r.id, reasonCode: r.reasonCode, reason: r.reason, payload: JSON.stringify(r.payload ?? r.id) })),
+        ),
       );
-      return { stored: result.stored, duplicates: result.duplicates, refused, triage };
+      return { parts, triage };
     });
     this.committed('batch', outcome.triage);
-    return { stored: outcome.stored, duplicates: outcome.duplicates, refused: outcome.refused, raised: outcome.triage.raised };
+    const raisedFor = (stored: readonly Measurement[]): Alert[] => {
+      const patients = new Set(stored.map((m) => m.patientId));
+      return outcome.triage.raised.filter((a) => patients.has(a.patientId));
+    };
+    return outcome.parts.map((p) => ({ stored: p.stored, duplicates: p.duplicates, refused: p.refused, raised: raisedFor(p.stored) }));
+  }
+
+  /**
+   * Stores readings typed by the patient or taken by a clinician (no gateway) through the same
+   * step as a gateway's batch: the patients' locks, the ledger (with source and author) and
+   * observations, then triageStored, in one transaction; alerts and live events follow as for a
+   * gateway. A reading stored before (same id) raises nothing again. `within` runs in the same
+   * transaction before it commits (the audit row); what it throws undoes all.
+   */
+  async storeManual<T = void>(
+    measurements: readonly Measurement[],
+    author: ManualAuthor,
+    now: Date,
+    within?: (tx: Queryable, stored: readonly Measurement[]) => Promise<T>,
+  ): Promise<{ stored: Measurement[]; raised: Alert[]; result: T }> {
+    const { stored, triage, result } = await this.db.transaction(async (tx) => {
+      await lockPatients(tx, measurements.map((m) => m.patientId));
+      const stored = await storeManualMeasurements(tx, measurements, author, now);
+      const triage = await triageStored(tx, stored, now);
+      const result = (await within?.(tx, stored)) as T;
+      return { stored, triage, result };
+    });
+    this.committed('manual_reading', triage);
+    return { stored, raised: triage.raised, result };
   }
 
   /**

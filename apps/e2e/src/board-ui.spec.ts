@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { eventually, startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
+
+// The board as a nurse uses it on a ward: search, filters, "Mine" with "Tag patienten", and no
+// sideways scroll at tablet and phone width. Debian's Chromium against the whole platform.
+// The dashboard is built by dashboard.spec.ts (run it first, or `npm run build -w @tm/dashboard`).
+
+const DIST_INDEX = join(__dirname, '..', '..', 'dashboard', 'dist', 'index.html');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('the board in Chromium: search, filters, mine, narrow screens', () => {
+  let platform: TestPlatform;
+  let browser: Browser;
+  beforeAll(async () => {
+    if (!existsSync(DIST_INDEX)) throw new Error('the dashboard is not built: npm run build -w @tm/dashboard');
+    platform = await startTestPlatform();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+  });
+
+  async function signedIn(width: number): Promise<Page> {
+    const page = await (await browser.newContext({ locale: 'da-DK', viewport: { width, height: 900 } })).newPage();
+    await page.goto(`${platform.httpUrl}/`);
+    await page.getByLabel('Brugernavn').fill('nurse');
+    await page.getByLabel('Adgangskode').fill('nurse');
+    await page.getByRole('button', { name: 'Log ind' }).click();
+    await page.getByTestId('triage-board').locator('tbody tr').first().waitFor();
+    return page;
+  }
+  const rows = (page: Page) => page.getByTestId('triage-board').locator('tbody tr').evaluateAll((trs) => trs.map((r) => (r.getAttribute('data-testid') ?? '').replace('patient-row-', '')).sort());
+
+  it('narrows the list by search and programme, and "Tag patienten" puts the patient under "Mine patienter", all by keyboard', async () => {
+    const page = await signedIn(1280);
+    expect(await rows(page)).toHaveLength(10);
+    await page.getByLabel('Søg (navn eller patient-id)').fill('patient 7');
+    await eventually(async () => expect(await rows(page)).toEqual(['pt-007']));
+    await page.getByLabel('Søg (navn eller patient-id)').fill('');
+    await page.getByLabel('Forløb').selectOption('TeleKOL');
+    await eventually(async () => expect(await rows(page)).toEqual(['pt-001', 'pt-002', 'pt-003', 'pt-004', 'pt-005']));
+
+    const take = page.getByRole('button', { name: 'Tag pt-003 Demo patient 3' });
+    await take.focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('patient-row-pt-003').getByTestId('assignee').filter({ hasText: 'Demo nurse' }).waitFor();
+    await page.getByLabel('Mine patienter').focus();
+    await page.keyboard.press('Space');
+    await eventually(async () => expect(await rows(page)).toEqual(['pt-003']));
+    await page.context().close();
+  }, 90_000);
+
+  it.each([768, 320])('has no sideways scroll and no serious axe violation at %i px', async (width) => {
+    const page = await signedIn(width);
+    const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
+    expect(overflow).toBeLessThanOrEqual(0);
+    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`)).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+});

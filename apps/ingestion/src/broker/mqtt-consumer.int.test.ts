@@ -1,0 +1,78 @@
+import type { AlertEvent } from '@tm/contracts';
+import { io, type Socket } from 'socket.io-client';
+import { TriageService } from '../triage/triage.service';
+import { batchOf, connectGateway, eventually, oximetry, startTestPlatform, type TestGateway, type TestPlatform } from '../testing';
+
+/**
+ * Many homes, each with a small batch: the consumer queues them (bounded) and stores several
+ * gateways' batches in one transaction, each gateway receipted only after that commit. The
+ * database is held away for a moment so the batches pile up and must be grouped.
+ */
+describe('many small batches handled together', () => {
+  let platform: TestPlatform;
+  const gateways: TestGateway[] = [];
+  let socket: Socket | undefined;
+  beforeAll(async () => {
+    platform = await startTestPlatform({ INGEST_QUEUE_MAX_MESSAGES: '4', INGEST_GROUP_MAX_BATCHES: '50' }, { persistent: true });
+  }, 90_000);
+  afterAll(async () => {
+    socket?.disconnect();
+    for (const gw of gateways) await gw.close().catch(() => undefined);
+    await platform?.stop();
+  });
+
+  it('stores ten gateways\' batches in a few transactions, receipts each after the commit, holds the broker back when its queue is full, and puts every red on the nurse\'s screen', async () => {
+    const login = await fetch(`${platform.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'nurse', password: 'nurse' }) });
+    const { token } = (await login.json()) as { token: string };
+    socket = io(`${platform.httpUrl}/live`, { auth: { token }, transports: ['websocket'], reconnection: false });
+    const alerts: AlertEvent[] = [];
+    socket.on('alert', (e: AlertEvent) => alerts.push(e));
+    await new Promise<void>((resolve, reject) => {
+      socket!.once('connect', () => resolve());
+      socket!.once('connect_error', reject);
+    });
+
+    const triage = platform.app.get(TriageService);
+    const groups: number[] = [];
+    const storeBatches = triage.storeBatches.bind(triage);
+    triage.storeBatches = async (batches) => {
+      const outcome = await storeBatches(batches);
+      groups.push(batches.length);
+      return outcome;
+    };
+
+    const ids = Array.from({ length: 10 }, (_, i) => i + 1);
+    for (const n of ids) gateways.push(await connectGateway(platform.mqttUrl, `demo-gw-${n}`));
+    const sent = ids.map((n) => [oximetry({ patientId: `pt-${String(n).padStart(3, '0')}` }, 80), oximetry({ patientId: `pt-${String(n).padStart(3, '0')}` }, 96)]);
+
+    await platform.embeddedDb!.stop();
+    // not awaited: with the queue full, the PUBACK of the later ones waits (backpressure)
+    const published = ids.map((n, i) => gateways[i]!.client.publishAsync(`tm/v1/gateways/demo-gw-${n}/measurements`, batchOf(`demo-gw-${n}`, sent[i]!), { qos: 1 }));
+    // gw-1 sends its batch again before the first copy is receipted (a re-send): stored once
+    const resend = gateways[0]!.client.publishAsync('tm/v1/gateways/demo-gw-1/measurements', batchOf('demo-gw-1', sent[0]!), { qos: 1 });
+    await new Promise((r) => setTimeout(r, 1_000));
+    // the queue holds at most 4; the rest wait with the broker, unacknowledged
+    expect(platform.ingestor.queueLength).toBeLessThanOrEqual(4);
+    expect(gateways.flatMap((g) => g.receipts)).toEqual([]);
+
+    await platform.embeddedDb!.start();
+    await Promise.all([...published, resend]);
+    const answered = await Promise.all(gateways.map((g) => g.nextReceipt(30_000)));
+    answered.forEach((r, i) => expect(new Set(r.ids)).toEqual(new Set(sent[i]!.map((m) => m.id))));
+    expect(groups.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(10);
+    expect(Math.max(...groups)).toBeGreaterThan(1);
+
+    const all = sent.flat().map((m) => m.id);
+    await eventually(async () => {
+      const { rows } = await platform.db.query<{ ledger: string; observations: string }>(
+        'SELECT (SELECT count(*) FROM measurements WHERE measurement_id = ANY($1)) AS ledger, (SELECT count(*) FROM observations WHERE measurement_id = ANY($1)) AS observations',
+        [all],
+      );
+      expect(rows[0]).toEqual({ ledger: '20', observations: '40' });
+    });
+    // every red raised for the nurse's patients (pt-001 .. pt-010) reached her screen
+    const { rows: reds } = await platform.db.query<{ id: string }>(`SELECT id FROM alerts WHERE severity = 'red' AND status = 'open' AND patient_id = ANY($1)`, [ids.map((n) => `pt-${String(n).padStart(3, '0')}`)]);
+    expect(reds.length).toBeGreaterThanOrEqual(5);
+    await eventually(async () => expect(new Set(alerts.filter((a) => a.severity === 'red').map((a) => a.id))).toEqual(new Set(reds.map((r) => r.id))), 10_000, 50);
+  }, 90_000);
+});
