@@ -157,16 +157,18 @@ describe('alerting and live: readings checked against thresholds, pushed to the 
     await eventually(async () => expect(nurse.alerts.some((a) => a.id === String(open!.id) && a.escalated)).toBe(true));
   });
 
-  it('raises no alert for a patient whose monitoring is paused, and alerts again once it resumes', async () => {
+  it('raises no yellow for a patient whose monitoring is paused but shows a red (issue 17, item 9), and alerts again once it resumes', async () => {
     const admin = await tokenOf('admin');
     const pause = await api(admin, '/api/admin/patients/pt-008', { method: 'PATCH', body: JSON.stringify({ pausedUntil: new Date(Date.now() + 3 * 86_400_000).toISOString() }) });
     expect(pause.status).toBe(200);
     const bloodPressure = (systolic: number): Measurement =>
       oximetry({ patientId: 'pt-008', type: 'blood_pressure', deviceId: 'ua-651-0008', components: [{ code: '8480-6', value: systolic, unit: 'mm[Hg]' }, { code: '8462-4', value: 95, unit: 'mm[Hg]' }] });
 
-    await publish('demo-gw-8', [bloodPressure(200)]);
+    await publish('demo-gw-8', [bloodPressure(170)]);
     await new Promise((r) => setTimeout(r, 500));
     expect(await unresolved('pt-008', 'systolic-high')).toEqual([]);
+    await publish('demo-gw-8', [bloodPressure(200)]);
+    await eventually(async () => expect(await unresolved('pt-008', 'systolic-high')).toEqual([expect.objectContaining({ severity: 'red', value: 200 })]));
 
     expect((await api(admin, '/api/admin/patients/pt-008', { method: 'PATCH', body: JSON.stringify({ pausedUntil: null }) })).status).toBe(200);
     await publish('demo-gw-8', [bloodPressure(201)]);

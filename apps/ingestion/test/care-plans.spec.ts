@@ -127,7 +127,7 @@ describe('care plans, questionnaires and the patient’s own app (ARCHITECTURE.m
     expect(res.status).toBe(201);
     expect(StoredQuestionnaireResponseSchema.parse(res.json)).toMatchObject({ id: 'borger1-red-1', patientId: 'pt-001', triage: 'red' });
     const alert = await eventually(async () => {
-      const found = nurse.alerts.find((a) => a.patientId === 'pt-001' && a.rule === 'questionnaire-telekol-symptom-diary');
+      const found = nurse.alerts.find((a) => a.patientId === 'pt-001' && a.rule === 'questionnaire-telekol-symptom-diary:sputum-colour');
       expect(found).toBeDefined();
       return found!;
     }, 2_000, 10);
@@ -137,7 +137,7 @@ describe('care plans, questionnaires and the patient’s own app (ARCHITECTURE.m
 
     // the nurse reads it in English, rendered from its key
     const alerts = await fetch(`${platform.httpUrl}/api/alerts?patientId=pt-001`, { headers: { authorization: `Bearer ${await tokenOf('nurse')}`, 'accept-language': 'en' } });
-    const mine = ((await alerts.json()) as Array<{ rule: string; message: string }>).find((a) => a.rule === 'questionnaire-telekol-symptom-diary');
+    const mine = ((await alerts.json()) as Array<{ rule: string; message: string }>).find((a) => a.rule === 'questionnaire-telekol-symptom-diary:sputum-colour');
     expect(mine?.message).toBe('Symptom diary (COPD): Blood in the phlegm');
   });
 
@@ -147,11 +147,12 @@ describe('care plans, questionnaires and the patient’s own app (ARCHITECTURE.m
     expect(again.json).toMatchObject({ id: 'borger1-red-1', triage: 'red' });
     const { rows } = await platform.db.query<{ n: string }>(`SELECT count(*) AS n FROM questionnaire_responses WHERE id = 'borger1-red-1'`);
     expect(Number(rows[0]?.n)).toBe(1);
-    const [alert] = await unresolved('pt-001', 'questionnaire-telekol-symptom-diary');
+    const [alert] = await unresolved('pt-001', 'questionnaire-telekol-symptom-diary:sputum-colour');
     expect(alert).toMatchObject({ count: 1, severity: 'red', kind: 'questionnaire' });
-    // a yellow answer later folds into the one open alert
+    // a yellow answer later is an alert of its own symptom (issue 17, item 2); the red stays red
     expect((await call('borger1', 'POST', '/api/me/questionnaire-responses', diary('borger1-yellow-2', { ...usualKol, cough: 'more' }))).status).toBe(201);
-    expect(await unresolved('pt-001', 'questionnaire-telekol-symptom-diary')).toEqual([expect.objectContaining({ count: 2, severity: 'red' })]);
+    expect(await unresolved('pt-001', 'questionnaire-telekol-symptom-diary:sputum-colour')).toEqual([expect.objectContaining({ severity: 'red' })]);
+    expect(await unresolved('pt-001', 'questionnaire-telekol-symptom-diary:cough')).toEqual([expect.objectContaining({ count: 1, severity: 'yellow' })]);
     // the id is the patient's own: another patient reusing it is refused without saying whose it is
     const taken = await call('borger6', 'POST', '/api/me/questionnaire-responses', { ...diary('borger1-red-1', usualKol), questionnaireId: 'mmrc', answers: [{ linkId: 'grade', value: 1 }] });
     expect(taken).toMatchObject({ status: 409, json: { code: 'response_id_taken' } });

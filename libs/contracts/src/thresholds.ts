@@ -126,7 +126,7 @@ export const FlagRuleSchema = z.object({
 });
 
 /** Every kind an alert can have: the threshold rules' kinds, and `questionnaire` for answers (QuestionnaireRule). */
-export const RULE_KINDS = ['absolute', 'change', 'baseline', 'missing', 'flag', 'questionnaire'] as const;
+export const RULE_KINDS = ['absolute', 'change', 'baseline', 'missing', 'flag', 'questionnaire', 'message'] as const;
 export const RuleKindSchema = z.enum(RULE_KINDS);
 export type RuleKind = z.infer<typeof RuleKindSchema>;
 
@@ -156,7 +156,16 @@ export const ThresholdsBodySchema = z.object({
       names.add(r.rule);
     }
   }),
+  /**
+   * The physician who approved these personal limits, by name (issue 17, item 14). Required to
+   * switch a flag rule off (e.g. the irregular-pulse flag for known permanent AF).
+   */
+  approvedBy: z.string().trim().min(1).max(120).optional(),
+  /** when the limits are to be reviewed (a date); absent: PERSONAL_LIMITS_REVIEW_DAYS from today */
+  reviewOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'reviewOn is a date, YYYY-MM-DD').optional(),
 });
+/** Personal limits are reviewed after this many days unless a date is given: default for clinical review. */
+export const PERSONAL_LIMITS_REVIEW_DAYS = 180;
 export type ThresholdsBody = z.infer<typeof ThresholdsBodySchema>;
 
 /**
@@ -184,6 +193,10 @@ export const PatientThresholdsSchema = z.object({
   programmeDefaults: z.boolean(),
   effectiveFrom: InstantSchema.nullable(),
   changedBy: z.string().nullable(),
+  /** the physician who approved the personal limits; null for programme defaults or when nobody was named */
+  approvedBy: z.string().nullable().default(null),
+  /** when the personal limits are due for review; null for programme defaults */
+  reviewAt: InstantSchema.nullable().default(null),
   rules: z.array(ThresholdRuleViewSchema),
 });
 export type PatientThresholds = z.infer<typeof PatientThresholdsSchema>;

@@ -9,6 +9,7 @@ import { questionnaireFindings, scoreResponse } from './questionnaire';
 import { evaluate, missingData, type Finding, type ObservationPoint } from './evaluate';
 import { acknowledge, applyFinding, isEscalationDue, raisedSeverity, type AlertCommand } from './lifecycle';
 import { day, reading, ruleNamed } from './test-fixtures';
+import { limitsReviewFinding, LIMITS_REVIEW_RULE } from './limits-review';
 
 const spo2Low = ruleNamed(TELEKOL_DEFAULTS, 'spo2-low');
 const weightGain = ruleNamed(TELEHJERTE_DEFAULTS, 'weight-gain');
@@ -679,3 +680,22 @@ describe('issue 17 · 14. bounds on what a clinician can set (the REST side answ
 function round1(x: number): number {
   return Math.round(x * 10) / 10;
 }
+
+describe('issue 17 · 14. personal limits past their review date raise a "review limits" yellow', () => {
+  const now = new Date('2027-03-01T09:00:00Z');
+  it('is yellow once the review date has passed, worded with the date', () => {
+    const f = limitsReviewFinding(new Date('2027-02-27T00:00:00Z'), now, 'en');
+    expect(f).toMatchObject({ rule: LIMITS_REVIEW_RULE, kind: 'missing', severity: 'yellow', value: 2 });
+    expect(f.message).toBe("The patient's personal limits were due for review on 2027-02-27; a physician should look at them again");
+  });
+  it('is in range before the date and without personal limits, which resolves an open one', () => {
+    const open = applyFinding(null, limitsReviewFinding(new Date('2027-02-27T00:00:00Z'), now), now);
+    expect(open.type).toBe('create');
+    for (const reviewAt of [new Date('2027-09-01T00:00:00Z'), null]) {
+      const f = limitsReviewFinding(reviewAt, now);
+      expect(f.severity).toBeNull();
+      if (open.type !== 'create') throw new Error('expected create');
+      expect(applyFinding({ ...open.alert, id: '1', patientId: 'pt-1' }, f, now).type).toBe('clear');
+    }
+  });
+});

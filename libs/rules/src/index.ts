@@ -11,5 +11,6 @@ export * from './adherence';
 export * from './plan-rules';
 export * from './plan-missing-data';
 export * from './questionnaire';
+export * from './limits-review';
 export { formatNumber } from './formatting';
 export { DEFAULT_LOCALE, type Locale } from './wording';

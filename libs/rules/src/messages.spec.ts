@@ -83,6 +83,12 @@ const EXAMPLES: Record<MessageKey, [MessageParams, string, string]> = {
     'Awaiting body weight: monitoring began or resumed 3 h ago',
   ],
   'missing.notPlanned': [{ type: 'spirometry' }, 'Lungefunktionsmåling indgår ikke længere i patientens plan', "Spirometry is no longer part of the patient's care plan"],
+  'limits.review': [
+    { reviewOn: '2027-06-01' },
+    'Patientens personlige grænser skulle have været revideret 2027-06-01; en læge bør se dem igen',
+    "The patient's personal limits were due for review on 2027-06-01; a physician should look at them again",
+  ],
+  'limits.reviewed': [{ reviewOn: '2027-06-01' }, 'Personlige grænser revideres næste gang 2027-06-01', 'Personal limits are next reviewed on 2027-06-01'],
   'questionnaire.concern': [
     { questionnaireId: 'telekol-symptom-diary', version: '1', combination: 'exacerbation-signs', answers: 'sputum-colour=blood;breathlessness=worse;sputum-amount=more' },
     'Symptomdagbog (KOL): Mindst 2 af 3 tegn på KOL-forværring: mere åndenød, mere slim, slim der har skiftet farve; blod i slimet; mere åndenød end normalt; mere slim end normalt',

@@ -56,6 +56,8 @@ export const MESSAGE_KEYS = [
   'missing.received',
   'missing.awaiting',
   'missing.notPlanned',
+  'limits.review',
+  'limits.reviewed',
   'questionnaire.concern',
   'questionnaire.fine',
   'questionnaire.worse',
@@ -252,6 +254,14 @@ const TEMPLATES: Record<MessageKey, Record<Locale, Template>> = {
     da: (p) => `${cap(p.type)} indgår ikke længere i patientens plan`,
     en: (p) => `${cap(p.type)} is no longer part of the patient's care plan`,
   },
+  'limits.review': {
+    da: (p) => `Patientens personlige grænser skulle have været revideret ${p.str('reviewOn')}; en læge bør se dem igen`,
+    en: (p) => `The patient's personal limits were due for review on ${p.str('reviewOn')}; a physician should look at them again`,
+  },
+  'limits.reviewed': {
+    da: (p) => `Personlige grænser revideres næste gang ${p.str('reviewOn')}`,
+    en: (p) => `Personal limits are next reviewed on ${p.str('reviewOn')}`,
+  },
   'questionnaire.concern': {
     da: (p, l) => answersText(p, l),
     en: (p, l) => answersText(p, l),
@@ -298,6 +308,7 @@ const RULE_LABELS: Record<string, Record<Locale, string>> = {
   'weight-gain-24h': { da: 'Hurtig vægtøgning (1 døgn)', en: 'Rapid weight gain (1 day)' },
   'weight-gain-7d': { da: 'Vægtøgning over 7 døgn', en: 'Weight gain over 7 days' },
   'weight-above-target': { da: 'Vægt over målvægten', en: 'Weight above the target weight' },
+  'limits-review': { da: 'Personlige grænser skal revideres', en: 'Personal limits due for review' },
   'fev1-below-best': { da: 'Lungefunktion (FEV1) under patientens bedste', en: "Lung function (FEV1) below the patient's best" },
   'spo2-above-target': { da: 'Iltmætning over målområdet', en: 'Oxygen saturation above the target range' },
   'weight-loss': { da: 'Vægttab over 3 døgn', en: 'Weight loss over 3 days' },

@@ -31,5 +31,8 @@ export function describeRule(language: Language, rule: RuleShape): string {
       return translate(language, 'rule.flag', { type: rule.type ? measurementTypeName(language, rule.type) : measure });
     case 'questionnaire':
       return translate(language, 'rule.questionnaire', {});
+    case 'message':
+      // an unread message from the patient (ARCHITECTURE §12), not a threshold rule
+      return language === 'en' ? 'Message from the patient' : 'Besked fra patienten';
   }
 }

@@ -101,7 +101,14 @@ export function LiveAlertsProvider({ children }: { children: ReactNode }) {
     const fresh = newReds(before, next);
     if (fresh.length === 0) return;
     setReraised((map) => ({ ...map, ...Object.fromEntries(fresh.map((a) => [a.id, a.updatedAt])) }));
-    setAnnouncements((list) => [...fresh.map((alert) => ({ key: `${alert.id}@${alert.updatedAt}`, alert })), ...list.filter((a) => !fresh.some((f) => f.id === a.alert.id))]);
+    // One banner per reading (issue 17, item 13): a reading red by two rules (SpO2 below 88 % and far
+    // below the patient's usual level) is one event for the nurse; the board still lists both alerts.
+    setAnnouncements((list) => {
+      const kept = list.filter((a) => !fresh.some((f) => f.id === a.alert.id));
+      const sameReading = (a: Alert, b: Alert) => a.patientId === b.patientId && a.measuredAt !== null && a.measuredAt === b.measuredAt;
+      const added = fresh.filter((f, i) => !kept.some((a) => sameReading(a.alert, f)) && !fresh.slice(0, i).some((e) => sameReading(e, f)));
+      return [...added.map((alert) => ({ key: `${alert.id}@${alert.updatedAt}`, alert })), ...kept];
+    });
     if (soundOn.current) {
       try {
         chime();

@@ -21,8 +21,13 @@ const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.m
 
 /** Every patient has one episode in each 21-day cycle, at a day of the cycle fixed by their seed. */
 export const EPISODE_CYCLE_DAYS = 21;
-/** How far into an episode a day is: 0 outside, 1..6 inside (1 = first sign). */
-export function episodeDay(seed: number, day: number): number {
+/**
+ * How far into an episode a day is: 0 outside, 1..6 inside (1 = first sign). `episodeStart` (a day
+ * number) places the patient's one episode; null: no episode; absent: one in each 21-day cycle.
+ */
+export function episodeDay(seed: number, day: number, episodeStart?: number | null): number {
+  if (episodeStart === null) return 0;
+  if (episodeStart !== undefined) return day >= episodeStart && day - episodeStart < 6 ? day - episodeStart + 1 : 0;
   const start = Math.floor(seededRandom(seed)() * EPISODE_CYCLE_DAYS);
   const inCycle = (((day - start) % EPISODE_CYCLE_DAYS) + EPISODE_CYCLE_DAYS) % EPISODE_CYCLE_DAYS;
   return inCycle < 6 ? inCycle + 1 : 0;
@@ -41,10 +46,10 @@ export interface CopdDay {
  * falling FEV1 (days 1–2), then SpO2 drops (to about 87–89 % at its worst, day 4) with a
  * faster pulse, and recovers by day 6.
  */
-export function copdDay(seed: number, day: number): CopdDay {
+export function copdDay(seed: number, day: number, episodeStart?: number | null): CopdDay {
   const baseFev1 = 1.1 + seededRandom(seed + 1)() * 0.8;
   const baseSpo2 = 93 + seededRandom(seed + 2)() * 2;
-  const e = episodeDay(seed, day);
+  const e = episodeDay(seed, day, episodeStart);
   const fev1Drop = [0, 0.12, 0.22, 0.3, 0.3, 0.2, 0.1][e] ?? 0;
   const spo2Drop = [0, 0, 1, 3.5, 5.5, 3, 1][e] ?? 0;
   const fev1 = round(clamp(baseFev1 * (1 - fev1Drop) + noise(seed, day, 1) * 0.04, 0.3, 4), 0.01);
@@ -69,9 +74,9 @@ export interface HeartFailureDay {
  * TeleHjerte: weight steady within ±0.3 kg; in an episode fluid builds up by about 0.7 kg a
  * day (more than 2 kg in three days at its worst) and is lost again after diuretics.
  */
-export function heartFailureDay(seed: number, day: number): HeartFailureDay {
+export function heartFailureDay(seed: number, day: number, episodeStart?: number | null): HeartFailureDay {
   const baseWeight = 68 + seededRandom(seed + 3)() * 30;
-  const e = episodeDay(seed, day);
+  const e = episodeDay(seed, day, episodeStart);
   const fluid = [0, 0.6, 1.4, 2.2, 2.9, 1.8, 0.7][e] ?? 0;
   const systolic = Math.round(122 + seededRandom(seed + 4)() * 14 + fluid * 4 + noise(seed, day, 6) * 6);
   return {

@@ -76,7 +76,7 @@ export class AlertsController {
     @CurrentUser() user: AuthenticatedUser,
     @SourceAddress() source: string,
   ): Promise<PatientThresholds> {
-    return this.alerts.changeThresholds({ user, source }, patientId, body.rules);
+    return this.alerts.changeThresholds({ user, source }, patientId, body);
   }
 }
 

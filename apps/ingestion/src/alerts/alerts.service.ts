@@ -1,5 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import type { Alert, AlertStatus, PatientThresholds, ThresholdRule } from '@tm/contracts';
+import { personalLimitProblems, PERSONAL_LIMITS_REVIEW_DAYS, type Alert, type AlertStatus, type PatientThresholds, type ThresholdsBody } from '@tm/contracts';
 import { AlertLifecycleError, overrideConflicts } from '@tm/rules';
 import { AccessError, AccessService } from '../access/access.service';
 import { AuditService } from '../audit/audit.service';
@@ -51,6 +51,9 @@ export class AlertsService {
    */
   async act(actor: Actor, id: string, action: string, change: (alert: Alert, now: Date) => Alert): Promise<Alert> {
     const { user, source } = actor;
+    // Acknowledging is a clinical act (issue 17, item 14): the care team answers for it, not an administrator.
+    if (action === 'alert.acknowledge' && user.role === 'admin')
+      throw new AlertError('clinical_role_required', 'Administrators do not acknowledge clinical alerts: a nurse of the patient\'s care team does', HttpStatus.FORBIDDEN);
     const found = await alertById(this.db, id);
     if (!found || !(await this.access.canSee(user, found.patientId))) throw new AlertError('alert_not_found', `No alert ${id} for the patients of your care teams`, HttpStatus.NOT_FOUND);
     const { alert, events } = await this.db.transaction(async (tx) => {
@@ -64,7 +67,7 @@ export class AlertsService {
         throw error;
       }
       const saved = await saveAlert(tx, next);
-      await this.audit.record({ user, action, patientId: saved.patientId, source, detail: { alertId: saved.id } }, tx);
+      await this.audit.record({ user, action, patientId: saved.patientId, source, detail: { alertId: saved.id, careTeams: user.careTeams } }, tx);
       return { alert: saved, events: await appendLiveEvents(tx, [saved], []) };
     });
     this.bus.emitCommitted({ source: 'alert_action', events, raised: [] });
@@ -78,15 +81,36 @@ export class AlertsService {
     return thresholdsView(patient);
   }
 
-  /** Personal limits for the patient, audited in their transaction; refused when they contradict the programme's. */
-  async changeThresholds(actor: Actor, patientId: string, rules: ThresholdRule[]): Promise<PatientThresholds> {
+  /**
+   * Personal limits for the patient, audited in their transaction; refused (400, one message per
+   * field) when a value is implausible (personalLimitProblems) or contradicts the programme's. A
+   * flag rule switched off needs a named physician (`approvedBy`). Personal limits get a review
+   * date (given, or PERSONAL_LIMITS_REVIEW_DAYS from today); an empty list returns to the programme's.
+   */
+  async changeThresholds(actor: Actor, patientId: string, body: ThresholdsBody): Promise<PatientThresholds> {
+    const { rules } = body;
     const current = await patientForRules(this.db, patientId);
     if (!current) throw notFound(patientId);
+    const problems = personalLimitProblems(rules);
+    if (problems.length > 0) throw new AlertError('threshold_implausible', problems.map((p) => p.message).join('; '), HttpStatus.BAD_REQUEST);
     const conflicts = overrideConflicts(current.programme, rules);
     if (conflicts.length > 0) throw new AlertError('threshold_conflict', conflicts.map((c) => c.message).join(' '), HttpStatus.BAD_REQUEST);
+    const switchedOff = rules.filter((r) => r.kind === 'flag' && r.off === true).map((r) => r.rule);
+    if (switchedOff.length > 0 && !body.approvedBy)
+      throw new AlertError(
+        'physician_required',
+        `approvedBy: switching ${switchedOff.join(', ')} off is a physician's decision; name the physician who approved it in approvedBy`,
+        HttpStatus.BAD_REQUEST,
+      );
+    const now = new Date();
+    const reviewAt = rules.length === 0 ? null : body.reviewOn ? new Date(`${body.reviewOn}T00:00:00Z`) : new Date(now.getTime() + PERSONAL_LIMITS_REVIEW_DAYS * 86_400_000);
+    if (reviewAt && reviewAt.getTime() <= now.getTime()) throw new AlertError('threshold_review_past', `reviewOn: ${body.reviewOn ?? ''} has passed; give a review date after today`, HttpStatus.BAD_REQUEST);
     await this.db.transaction(async (tx) => {
-      await saveThresholds(tx, patientId, rules, actor.user.username, new Date());
-      await this.audit.record({ user: actor.user, action: 'thresholds.change', patientId, source: actor.source, detail: { rules } }, tx);
+      await saveThresholds(tx, patientId, rules, actor.user.username, now, { approvedBy: rules.length === 0 ? null : (body.approvedBy ?? null), reviewAt });
+      await this.audit.record(
+        { user: actor.user, action: 'thresholds.change', patientId, source: actor.source, detail: { rules, approvedBy: body.approvedBy ?? null, reviewAt: reviewAt?.toISOString() ?? null } },
+        tx,
+      );
     });
     return this.thresholds(patientId);
   }

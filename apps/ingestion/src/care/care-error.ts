@@ -1,7 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { DomainError } from '../shared/errors';
 
-export type CareErrorCode = 'unknown_questionnaire' | 'invalid_answers' | 'authored_in_future' | 'implausible_time' | 'response_id_taken' | 'invalid_range' | 'not_a_patient' | 'patient_not_found';
+export type CareErrorCode = 'unknown_questionnaire' | 'invalid_answers' | 'authored_in_future' | 'implausible_time' | 'response_id_taken' | 'invalid_range' | 'not_a_patient' | 'patient_not_found' | 'plan_start_implausible';
 
 const STATUS: Record<CareErrorCode, number> = {
   unknown_questionnaire: HttpStatus.BAD_REQUEST,
@@ -12,6 +12,7 @@ const STATUS: Record<CareErrorCode, number> = {
   invalid_range: HttpStatus.BAD_REQUEST,
   not_a_patient: HttpStatus.FORBIDDEN,
   patient_not_found: HttpStatus.NOT_FOUND,
+  plan_start_implausible: HttpStatus.BAD_REQUEST,
 };
 
 /** Errors of care plans, questionnaires and the patient's own routes, each with its code. */

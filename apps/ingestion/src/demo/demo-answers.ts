@@ -3,7 +3,7 @@ import { addDays, dayNumber, expectedOn, localDate, PLAN_TIME_ZONE, planDayOf, s
 
 /**
  * What the demo's simulated patients answer in their symptom diaries: mostly "as usual", in the
- * last week now and then a worse day (about one day in nine yellow, one in thirty red), and two
+ * last two days now and then a worse day (about one answer in twelve, yellow), and two
  * stories a newcomer finds on the board — pt-002 heading into a COPD exacerbation over the last four days (more
  * breathless, then more phlegm, then phlegm that changed colour: red by the two-of-three
  * combination), pt-007 with ankles more swollen for three days. The same every time for a given
@@ -11,7 +11,7 @@ import { addDays, dayNumber, expectedOn, localDate, PLAN_TIME_ZONE, planDayOf, s
  */
 
 /** Worse days come at random only within the last week, so the board opens on this week's answers. */
-const RECENT_DAYS = 6;
+const RECENT_DAYS = 2;
 
 /** A number in [0, 1) from the patient, the day and a salt: the same inputs, the same number. */
 function chance(n: number, day: number, salt: number): number {
@@ -56,9 +56,10 @@ export function demoAnswers(definition: QuestionnaireDefinition, n: number, day:
   if (definition.id === 'telehjerte-symptom-diary' && n === 7 && daysAgo <= 2) return complete(definition, { 'ankle-swelling': 'more', ...(daysAgo === 0 ? { pillows: 'more' } : {}) });
   // Earlier episodes the nurses have dealt with: the month before this week reads as usual.
   if (daysAgo > RECENT_DAYS) return complete(definition, {});
+  // A realistic ward (issue 17, item 13): now and then a worse day (yellow), about one answer in
+  // twelve; the reds of the board are the episodes above, not chance.
   const r = chance(n, day, 1);
-  if (r < 0.03) return complete(definition, optionOf(definition, 'red', chance(n, day, 2)));
-  if (r < 0.14) return complete(definition, optionOf(definition, 'yellow', chance(n, day, 3)));
+  if (r < 0.08) return complete(definition, optionOf(definition, 'yellow', chance(n, day, 3)));
   return complete(definition, {});
 }
 

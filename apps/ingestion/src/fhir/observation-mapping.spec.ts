@@ -96,6 +96,16 @@ describe('blood pressure, as the PHD IG maps a cuff reading', () => {
     expect(categories(status!)).toEqual(['phd-observation']);
   });
 
+  it('exports a systolic-only blood pressure (issue 17, item 8) as the 85354-9 panel, the missing diastolic with a dataAbsentReason', () => {
+    const systolicOnly = { ...bloodPressure, components: [{ code: '8480-6', value: 75, unit: 'mm[Hg]' }] };
+    const [p] = observationsFor(systolicOnly);
+    expect(codes(p, LOINC)).toContain('85354-9');
+    expect(component(p, '8480-6')?.valueQuantity?.value).toBe(75);
+    expect(component(p, '8462-4')?.valueQuantity).toBeUndefined();
+    expect(component(p, '8462-4')?.dataAbsentReason?.coding?.[0]?.code).toBe('unknown');
+    expect(validateR4(p!).problems).toEqual([]);
+  });
+
   it('keeps the panel conformant when the cuff reported no systolic (NaN): the component stays, with a dataAbsentReason', () => {
     const nan = { ...bloodPressure, flags: { systolicUnavailable: 'nan' }, components: bloodPressure.components.filter((c) => c.code !== '8480-6') };
     const [p] = observationsFor(nan);

@@ -27,6 +27,7 @@ interface AlertRow {
   threshold: Record<string, unknown>;
   acknowledged_by: string | null;
   acknowledged_at: Date | null;
+  acknowledged_value: number | null;
   acknowledge_note: string | null;
   resolved_by: string | null;
   resolved_at: Date | null;
@@ -61,6 +62,7 @@ export function alertOf(r: AlertRow): Alert {
     threshold: r.threshold,
     acknowledgedBy: r.acknowledged_by,
     acknowledgedAt: iso(r.acknowledged_at),
+    acknowledgedValue: r.acknowledged_value === null ? null : Number(r.acknowledged_value),
     acknowledgeNote: r.acknowledge_note,
     resolvedBy: r.resolved_by,
     resolvedAt: iso(r.resolved_at),
@@ -115,6 +117,7 @@ function rowOf(patientId: string, a: NewAlert, id?: string): Record<string, unkn
     threshold: a.threshold,
     acknowledged_by: a.acknowledgedBy,
     acknowledged_at: a.acknowledgedAt,
+    acknowledged_value: a.acknowledgedValue ?? null,
     acknowledge_note: a.acknowledgeNote,
     resolved_by: a.resolvedBy,
     resolved_at: a.resolvedAt,
@@ -123,7 +126,7 @@ function rowOf(patientId: string, a: NewAlert, id?: string): Record<string, unkn
 }
 
 const WRITABLE = `severity, status, value, unit, message, message_key, message_params, measured_at, updated_at, count, late,
-  back_in_range, back_in_range_at, reraised_at, escalated, threshold, acknowledged_by, acknowledged_at, acknowledge_note, resolved_by, resolved_at, resolve_note`;
+  back_in_range, back_in_range_at, reraised_at, escalated, threshold, acknowledged_by, acknowledged_at, acknowledged_value, acknowledge_note, resolved_by, resolved_at, resolve_note`;
 
 /** Inserts new alerts, one statement for the lot. */
 export async function insertAlerts(db: Queryable, alerts: readonly { patientId: string; alert: NewAlert }[]): Promise<Alert[]> {

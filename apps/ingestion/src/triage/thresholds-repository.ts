@@ -23,6 +23,9 @@ export interface PatientForRules {
   /** hours within which each expected measurement type should arrive */
   schedule: Partial<Record<MeasurementType, number>>;
   override: PatientOverride | null;
+  /** the physician who approved the personal limits in force, and when they are due for review */
+  limitsApprovedBy: string | null;
+  limitsReviewAt: Date | null;
   /** the latest stored care plan; null: the programme's default plan from enrolment */
   plan: StoredPlan | null;
 }
@@ -38,6 +41,8 @@ interface PatientRuleRow {
   rules: ThresholdRule[] | null;
   effective_from: Date | null;
   changed_by: string | null;
+  approved_by: string | null;
+  review_at: Date | null;
   plan: CarePlan | null;
   plan_started_at: Date | null;
   plan_version: number | null;
@@ -52,10 +57,10 @@ interface PatientRuleRow {
  */
 export async function patientsForRules(db: Queryable, patientIds: readonly string[]): Promise<Map<string, PatientForRules>> {
   const { rows } = await db.query<PatientRuleRow>(
-    `SELECT p.id, p.programme, p.paused_until, p.paused_from, p.resumed_at, p.created_at, p.schedule, t.rules, t.effective_from, t.changed_by,
+    `SELECT p.id, p.programme, p.paused_until, p.paused_from, p.resumed_at, p.created_at, p.schedule, t.rules, t.effective_from, t.changed_by, t.approved_by, t.review_at,
             c.plan, c.started_at AS plan_started_at, c.version AS plan_version, c.changed_by AS plan_changed_by, c.changed_at AS plan_changed_at
        FROM patients p
-       LEFT JOIN LATERAL (SELECT rules, effective_from, changed_by FROM thresholds WHERE patient_id = p.id ORDER BY effective_from DESC, id DESC LIMIT 1) t ON true
+       LEFT JOIN LATERAL (SELECT rules, effective_from, changed_by, approved_by, review_at FROM thresholds WHERE patient_id = p.id ORDER BY effective_from DESC, id DESC LIMIT 1) t ON true
        LEFT JOIN LATERAL (SELECT plan, started_at, version, changed_by, changed_at FROM care_plans WHERE patient_id = p.id ORDER BY version DESC LIMIT 1) c ON true
       WHERE p.id = ANY($1)`,
     [patientIds],
@@ -74,7 +79,7 @@ function patientOf(r: PatientRuleRow): PatientForRules {
     r.plan && r.plan_started_at && r.plan_changed_at
       ? { plan: r.plan, startedAt: r.plan_started_at, version: Number(r.plan_version ?? 1), changedBy: r.plan_changed_by, changedAt: r.plan_changed_at }
       : null;
-  return { id: r.id, programme: r.programme, pausedUntil: r.paused_until, pausedFrom: r.paused_from, resumedAt: r.resumed_at, createdAt: r.created_at, schedule, override, plan };
+  return { id: r.id, programme: r.programme, pausedUntil: r.paused_until, pausedFrom: r.paused_from, resumedAt: r.resumed_at, createdAt: r.created_at, schedule, override, limitsApprovedBy: r.approved_by, limitsReviewAt: r.review_at, plan };
 }
 
 /** The care plan in force: the latest stored version, else the programme's default plan from enrolment. */
@@ -134,10 +139,25 @@ export function thresholdsView(patient: PatientForRules): PatientThresholds {
     programmeDefaults: patient.override === null,
     effectiveFrom: patient.override?.effectiveFrom ?? null,
     changedBy: patient.override?.changedBy ?? null,
+    approvedBy: patient.override ? patient.limitsApprovedBy : null,
+    reviewAt: patient.override && patient.limitsReviewAt ? patient.limitsReviewAt.toISOString() : null,
     rules,
   };
 }
 
-export async function saveThresholds(db: Queryable, patientId: string, rules: readonly ThresholdRule[], changedBy: string, at: Date): Promise<void> {
-  await db.query('INSERT INTO thresholds (patient_id, rules, effective_from, changed_by) VALUES ($1, $2, $3, $4)', [patientId, JSON.stringify(rules), at, changedBy]);
+/** Who approved personal limits and when they are due for review (both null for a return to the programme's). */
+export interface LimitsApproval {
+  approvedBy: string | null;
+  reviewAt: Date | null;
+}
+
+export async function saveThresholds(db: Queryable, patientId: string, rules: readonly ThresholdRule[], changedBy: string, at: Date, approval: LimitsApproval = { approvedBy: null, reviewAt: null }): Promise<void> {
+  await db.query('INSERT INTO thresholds (patient_id, rules, effective_from, changed_by, approved_by, review_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+    patientId,
+    JSON.stringify(rules),
+    at,
+    changedBy,
+    approval.approvedBy,
+    approval.reviewAt,
+  ]);
 }

@@ -1,5 +1,5 @@
-import type { Alert, Flags, Measurement, QuestionnaireDefinition } from '@tm/contracts';
-import { applyFinding, escalate, evaluate, historyRangesFor, isEscalationDue, isPausedAt, questionnaireFinding, withinPause, type Finding, type NewAlert, type ObservationPoint } from '@tm/rules';
+import type { Alert, AnswerValue, Flags, Measurement, QuestionnaireDefinition } from '@tm/contracts';
+import { applyFinding, escalate, evaluate, historyRangesFor, isEscalationDue, isPausedAt, limitsReviewFinding, questionnaireFindings, withinPause, type Finding, type NewAlert, type ObservationPoint } from '@tm/rules';
 import type { ResponseRow } from '../care/questionnaire-repository';
 import type { Queryable } from '../db/db';
 import { appendLiveEvents, type LiveEvent, type NewObservationEvent } from '../live/live-events';
@@ -34,9 +34,13 @@ export async function triageStored(tx: Queryable, stored: readonly Measurement[]
   const lastSeen = await recordLastSeen(tx, stored);
 
   const pointsByPatient = new Map<string, ObservationPoint[]>();
+  // Readings measured during a pause (e.g. while admitted) are judged too, but only their reds are
+  // kept (issue 17, item 9): a red is shown on the board, not escalated while the pause lasts.
+  const duringPause = new Set<string>();
   for (const m of stored) {
     const patient = patients.get(m.patientId);
-    if (!patient || withinPause(patient, new Date(m.measuredAt))) continue;
+    if (!patient) continue;
+    if (withinPause(patient, new Date(m.measuredAt))) duringPause.add(m.id);
     const points = pointsByPatient.get(m.patientId) ?? [];
     for (const c of m.components) points.push({ measurementId: m.id, code: c.code, value: c.value, unit: c.unit, measuredAt: new Date(m.measuredAt), flags: m.flags, type: m.type });
     pointsByPatient.set(m.patientId, points);
@@ -50,10 +54,11 @@ export async function triageStored(tx: Queryable, stored: readonly Measurement[]
   for (const [patientId, points] of pointsByPatient) {
     const patient = patients.get(patientId)!;
     const rules = rulesOf.get(patientId)!;
-    const types = new Set(stored.filter((m) => m.patientId === patientId).map((m) => m.type));
+    const types = new Set(stored.filter((m) => m.patientId === patientId && !duringPause.has(m.id)).map((m) => m.type));
     // Data of a type arriving can only end that type's missing-data alarm; the others are the timer's.
     const missing = rules.filter((r) => r.kind !== 'missing' || types.has(r.type));
-    findings.set(patientId, [...evaluate(rules, points, history.get(patientId) ?? []), ...missingFindings(patient, missing, lastSeen.get(patientId) ?? {}, now, monitoredSince(patient, now))]);
+    const evaluated = evaluate(rules, points, history.get(patientId) ?? []).filter((f) => f.measurementId === null || !duringPause.has(f.measurementId) || f.severity === 'red');
+    findings.set(patientId, [...evaluated, ...missingFindings(patient, missing, lastSeen.get(patientId) ?? {}, now, monitoredSince(patient, now))]);
   }
   const observations: NewObservationEvent[] = stored.map((m) => ({ patientId: m.patientId, measurementId: m.id, type: m.type, components: m.components, measuredAt: m.measuredAt }));
   return applyFindings(tx, findings, now, observations);
@@ -61,20 +66,42 @@ export async function triageStored(tx: Queryable, stored: readonly Measurement[]
 
 /**
  * Checks newly stored questionnaire answers against their questionnaires (scored already), in the
- * answers' own transaction (the caller holds the patients' locks): one read of the patients, then
- * the alert writes of applyFindings. An answer given during a pause is kept but raises nothing.
+ * answers' own transaction (the caller holds the patients' locks): one read of the patients, one of
+ * each response's previous answers (for items that compare with the last answer), then the alert
+ * writes of applyFindings. One alert per symptom (questionnaireFindings). An answer given during a
+ * pause is kept but raises nothing.
  */
 export async function triageAnswers(tx: Queryable, fresh: readonly ResponseRow[], definitions: ReadonlyMap<string, QuestionnaireDefinition>, now: Date): Promise<TriageOutcome> {
   if (fresh.length === 0) return { events: [], raised: [] };
   const patients = await patientsForRules(tx, [...new Set(fresh.map((r) => r.patientId))]);
+  const previous = await previousAnswers(tx, fresh);
   const findings = new Map<string, Finding[]>();
-  for (const r of fresh) {
+  // oldest first, so a batch's later answer folds in after the earlier one
+  for (const r of [...fresh].sort((a, b) => a.authoredAt.getTime() - b.authoredAt.getTime())) {
     const definition = definitions.get(r.id);
     const patient = patients.get(r.patientId);
     if (!definition || (patient && withinPause(patient, r.authoredAt))) continue;
-    findings.set(r.patientId, [...(findings.get(r.patientId) ?? []), questionnaireFinding(definition, r)]);
+    findings.set(r.patientId, [...(findings.get(r.patientId) ?? []), ...questionnaireFindings(definition, r, { previous: previous.get(r.id) ?? null })]);
   }
   return applyFindings(tx, findings, now);
+}
+
+/**
+ * For each response, the answers of the same patient's latest earlier response (by authoredAt) to
+ * the same questionnaire, in one statement: each probe walks the (patient, authored_at) index. The
+ * responses themselves are stored already and are left out by id.
+ */
+async function previousAnswers(tx: Queryable, responses: readonly ResponseRow[]): Promise<Map<string, { linkId: string; value: AnswerValue }[]>> {
+  const { rows } = await tx.query<{ id: string; answers: { linkId: string; value: AnswerValue }[] }>(
+    `SELECT r.id, p.answers
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS r(id, patient_id, questionnaire_id, authored_at)
+       CROSS JOIN LATERAL (
+         SELECT q.answers FROM questionnaire_responses q
+          WHERE q.patient_id = r.patient_id AND q.questionnaire_id = r.questionnaire_id AND q.authored_at < r.authored_at AND q.id <> r.id
+          ORDER BY q.authored_at DESC LIMIT 1) p`,
+    [responses.map((r) => r.id), responses.map((r) => r.patientId), responses.map((r) => r.questionnaireId), responses.map((r) => r.authoredAt)],
+  );
+  return new Map(rows.map((r) => [r.id, r.answers.map((a) => ({ linkId: a.linkId, value: a.value }))]));
 }
 
 /**
@@ -137,16 +164,21 @@ export async function triageMissingData(tx: Queryable, now: Date, patientIds?: r
   const findings = new Map<string, Finding[]>();
   for (const patient of patients.values()) {
     if (isPausedAt(patient, now)) continue;
-    findings.set(patient.id, missingFindings(patient, rulesFor(patient, now), lastSeen.get(patient.id) ?? {}, now, monitoredSince(patient, now)));
+    // personal limits past their review date: a "review limits" yellow (issue 17, item 14)
+    const review = patient.override ? [limitsReviewFinding(patient.limitsReviewAt, now)] : [];
+    findings.set(patient.id, [...missingFindings(patient, rulesFor(patient, now), lastSeen.get(patient.id) ?? {}, now, monitoredSince(patient, now)), ...review]);
   }
   return applyFindings(tx, findings, now);
 }
 
 /** Escalates each red that nobody acknowledged within `afterMs` of `now`. */
 export async function triageEscalations(tx: Queryable, now: Date, afterMs: number): Promise<TriageOutcome> {
+  // A paused patient's reds (measured during the pause, item 9) are shown, not escalated: the pause
+  // means someone else has the patient (e.g. admitted).
   const { rows } = await tx.query<{ patient_id: string }>(
-    `SELECT DISTINCT patient_id FROM alerts WHERE status = 'open' AND severity = 'red' AND NOT escalated AND raised_at <= $1`,
-    [new Date(now.getTime() - afterMs)],
+    `SELECT DISTINCT a.patient_id FROM alerts a JOIN patients p ON p.id = a.patient_id
+      WHERE a.status = 'open' AND a.severity = 'red' AND NOT a.escalated AND a.raised_at <= $1 AND (p.paused_until IS NULL OR p.paused_until <= $2)`,
+    [new Date(now.getTime() - afterMs), now],
   );
   const ids = rows.map((r) => r.patient_id);
   if (ids.length === 0) return { events: [], raised: [] };
