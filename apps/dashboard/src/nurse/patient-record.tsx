@@ -10,6 +10,7 @@ import { alertText } from './alert-text';
 import { boardTriage, monitoringState, patientAlertOrder, triageAlert, upsertAlert } from './board';
 import { defaultResolution, RANGES, rangeStart, type RangeKey, type Resolution } from '../shared/chart';
 import { CarePlanEditor } from './care-plan';
+import { CareWorkSections } from './care-work';
 import { Field, Loaded } from '../shared/components';
 import { DataTable, type Column } from '../shared/data-table';
 import { TriageBadge } from './triage-badge';
@@ -234,6 +235,7 @@ export function PatientRecord({ patientId }: { patientId: string }) {
                 <h2 id="alerts-heading">{t('patient.alerts')}</h2>
                 <PatientAlerts patientId={patient.id} />
               </section>
+              <CareWorkSections patientId={patient.id} />
               <section aria-labelledby="questionnaires-heading">
                 <h2 id="questionnaires-heading">{t('patient.questionnaires')}</h2>
                 <QuestionnaireAnswers patientId={patient.id} />

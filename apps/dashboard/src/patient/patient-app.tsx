@@ -6,6 +6,8 @@ import { LanguageSwitch } from '../shared/components';
 import { useSession } from '../shared/context';
 import type { Language, MessageKey } from '../i18n';
 import { ContactPage } from './contact';
+import { MessagesPage, messagesText } from './messages-page';
+import { EnterReadingPage } from './reading-form';
 import { friendlyDateTime } from './format';
 import { useKept, type KeptMemory } from './kept-resource';
 import { PatientDataContext, usePatientData, type OutboxState, type PatientData } from './patient-data';
@@ -88,7 +90,7 @@ function useOutbox(api: Api, patientId: string, onEvent: (e: OutboxEvent) => voi
   return useMemo(() => ({ ...state, add, remove }), [state, add, remove]);
 }
 
-const PAGE_TITLES: Record<PatientRoute['page'], MessageKey> = {
+const PAGE_TITLES: Record<Exclude<PatientRoute['page'], 'messages' | 'enter-reading'>, MessageKey> = {
   today: 'me.nav.today',
   readings: 'me.nav.readings',
   contact: 'me.nav.contact',
@@ -105,6 +107,10 @@ function Page({ route }: { route: PatientRoute }) {
       return <ReadingsPage />;
     case 'contact':
       return <ContactPage />;
+    case 'messages':
+      return <MessagesPage />;
+    case 'enter-reading':
+      return <EnterReadingPage />;
     case 'questionnaire':
       return <QuestionnairePage key={route.questionnaireId} questionnaireId={route.questionnaireId} />;
     case 'not-found':
@@ -145,6 +151,13 @@ function OutboxNotes() {
       ))}
     </>
   );
+}
+
+/** A page's name in the menu and the title (the newer pages keep their wording beside them). */
+function pageName(page: PatientRoute['page'], t: (key: MessageKey) => string, language: Language): string {
+  if (page === 'messages') return messagesText(language).title;
+  if (page === 'enter-reading') return language === 'en' ? 'Enter a reading' : 'Indtast en måling';
+  return t(PAGE_TITLES[page]);
 }
 
 export function PatientApp({ language, onLanguage, onLogout }: { language: Language; onLanguage: (l: Language) => void; onLogout: () => void }) {
@@ -202,7 +215,7 @@ export function PatientApp({ language, onLanguage, onLogout }: { language: Langu
   // Each page has its own title (WCAG 2.4.2); a questionnaire's is its name.
   const questionnaireTitle = route.page === 'questionnaire' ? definitions.data?.find((d) => d.id === route.questionnaireId)?.title[language] : undefined;
   useEffect(() => {
-    document.title = t('me.pageTitle', { page: questionnaireTitle ?? t(PAGE_TITLES[route.page]) });
+    document.title = t('me.pageTitle', { page: questionnaireTitle ?? pageName(route.page, t, language) });
   }, [route, t, questionnaireTitle]);
   // Moving focus to the content on navigation tells screen reader users the page changed.
   const first = useRef(true);
@@ -245,10 +258,10 @@ export function PatientApp({ language, onLanguage, onLogout }: { language: Langu
         </header>
         <nav className="me-nav" aria-label={t('me.nav')}>
           <ul>
-            {(['today', 'readings', 'contact'] as const).map((page) => (
+            {(['today', 'readings', 'messages', 'enter-reading', 'contact'] as const).map((page) => (
               <li key={page}>
                 <a href={patientHref({ page })} aria-current={current(page)}>
-                  {t(PAGE_TITLES[page])}
+                  {pageName(page, t, language)}
                 </a>
               </li>
             ))}

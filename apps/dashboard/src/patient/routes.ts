@@ -6,6 +6,8 @@ export type PatientRoute =
   | { page: 'today' }
   | { page: 'readings' }
   | { page: 'contact' }
+  | { page: 'messages' }
+  | { page: 'enter-reading' }
   | { page: 'questionnaire'; questionnaireId: string }
   | { page: 'not-found' };
 
@@ -16,6 +18,8 @@ export function parsePatientRoute(hash: string): PatientRoute {
   if (rest.length > 0) return { page: 'not-found' };
   if (first === 'readings' && second === undefined) return { page: 'readings' };
   if (first === 'contact' && second === undefined) return { page: 'contact' };
+  if (first === 'messages' && second === undefined) return { page: 'messages' };
+  if (first === 'enter-reading' && second === undefined) return { page: 'enter-reading' };
   if (first === 'questionnaires' && second !== undefined) return { page: 'questionnaire', questionnaireId: second };
   return { page: 'not-found' };
 }
@@ -28,6 +32,10 @@ export function patientHref(route: Exclude<PatientRoute, { page: 'not-found' }>)
       return '#/readings';
     case 'contact':
       return '#/contact';
+    case 'messages':
+      return '#/messages';
+    case 'enter-reading':
+      return '#/enter-reading';
     case 'questionnaire':
       return `#/questionnaires/${encodeURIComponent(route.questionnaireId)}`;
   }

@@ -7,6 +7,7 @@ import type { Db } from '../db/db';
 import { DB } from '../shared/tokens';
 import { patientForRules } from '../triage/thresholds-repository';
 import { carePlanFor } from './care-plan-mapping';
+import { communicationFor, messagesPage, messageTotal } from './communication-mapping';
 import { responsesPage, responseTotal, userDisplayName } from './care-repository';
 import { FhirError } from './fhir-error';
 import { deviceFor, observationsFor } from './observation-mapping';
@@ -16,7 +17,7 @@ import { type Cursor, cutPage, decodeCursor, encodeCursor, type Page, type Patie
 
 /** Where one patient searchset reads from: how many matches there are, and the source rows of a page. */
 interface SearchSource {
-  resourceType: 'Observation' | 'QuestionnaireResponse' | 'CarePlan';
+  resourceType: 'Observation' | 'QuestionnaireResponse' | 'CarePlan' | 'Communication';
   total(): Promise<number>;
   /** the source rows from the cursor's row on, enough to fill `count` matches, and whether the store holds more beyond them */
   rows(cursor: Cursor | null, count: number): Promise<{ rows: SourceRow<FhirResource>[]; more: boolean }>;
@@ -52,6 +53,19 @@ export class FhirService {
         const responses = await responsesPage(this.db, search.patient, cursor, limit);
         const rows = responses.map((r) => ({ at: r.authoredAt, id: r.id, resources: [questionnaireResponseFor(r, questionnaireDefinition(r.questionnaireId, r.questionnaireVersion))] }));
         return { rows, more: responses.length === limit };
+      },
+    });
+  }
+
+  /** The messages between the patient and their care teams, newest first, one Communication each. */
+  communications(search: PatientSearch, base: string): Promise<Bundle> {
+    return this.searchset(search, base, {
+      resourceType: 'Communication',
+      total: () => messageTotal(this.db, search.patient),
+      rows: async (cursor, count) => {
+        const limit = count + 1 + (cursor ? 1 : 0);
+        const messages = await messagesPage(this.db, search.patient, cursor, limit);
+        return { rows: messages.map((m) => ({ at: m.sentAt, id: m.id, resources: [communicationFor(m)] })), more: messages.length === limit };
       },
     });
   }

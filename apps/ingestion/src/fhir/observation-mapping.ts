@@ -33,6 +33,9 @@ export interface StoredMeasurement {
   receivedAt: string;
   flags: Readonly<Record<string, FlagValue>>;
   components: ReadonlyArray<{ code: string; value: number; unit: string }>;
+  /** where it came from (absent: a gateway) and who typed it in (ARCHITECTURE §12) */
+  source?: 'gateway' | 'patient' | 'clinician';
+  authorUserId?: string | null;
 }
 
 type AbsentReason = 'error' | 'not-performed' | 'temp-unknown' | 'unknown' | 'not-a-number' | 'positive-infinity' | 'negative-infinity';
@@ -175,6 +178,16 @@ function valueOf(code: ObservationCode, type: MeasurementType, value: number | u
   return { valueQuantity: { value, unit: termOf(code, type).unitText, system: SYSTEM.ucum, code: CODE_DEFINITIONS[code].unit } };
 }
 
+/** The platform's code system of where a reading came from (FUT marks typed readings with a quality code the same way). */
+export const MEASUREMENT_SOURCE_SYSTEM = 'urn:telemonitoring:measurement-source';
+
+/** A reading typed in by the patient or taken by a clinician: coded as entered manually, performed by whoever typed it. */
+function enteredManually(m: StoredMeasurement, source: 'patient' | 'clinician'): Pick<Observation, 'method' | 'performer'> {
+  const text = source === 'patient' ? 'Indtastet manuelt af borgeren' : 'Målt og indtastet manuelt af en behandler';
+  const performer = source === 'patient' || !m.authorUserId ? { reference: `Patient/${m.patientId}` } : { identifier: { system: 'urn:telemonitoring:user', value: m.authorUserId } };
+  return { method: { coding: [{ system: MEASUREMENT_SOURCE_SYSTEM, code: `manual-${source}`, display: text }], text }, performer: [performer] };
+}
+
 /** The elements every Observation of one measurement shares. */
 function baseObservation(m: StoredMeasurement, mdc: MdcCode, profiles: string[], categories: CodeableConcept[], code: CodeableConcept, testData: boolean): Observation {
   const observation: Observation = {
@@ -194,6 +207,7 @@ function baseObservation(m: StoredMeasurement, mdc: MdcCode, profiles: string[],
     performer: [{ reference: `Patient/${m.patientId}` }],
     device: deviceReference(m),
   };
+  if (m.source === 'patient' || m.source === 'clinician') Object.assign(observation, enteredManually(m, m.source));
   if (m.flags[TIME_UNCERTAIN] === true)
     observation.note = [{ text: 'The time of this reading is not known to within minutes: the device clock was not set, or the device kept the reading before the gateway received it.' }];
   return observation;

@@ -31,18 +31,20 @@ export async function measurementsPage(db: Queryable, patientId: string, cursor:
     measured_at: string;
     received_at: string;
     components: Array<{ code: string; value: number; unit: string }>;
+    source: 'gateway' | 'patient' | 'clinician';
+    author_user_id: string | null;
   }>(
     `WITH page AS (
        SELECT m.* FROM unnest($2::text[]) AS t(type)
        CROSS JOIN LATERAL (
-         SELECT measurement_id, type, device_id, device_model, flags, measured_at, received_at FROM measurements
-          WHERE patient_id = $1 AND type = t.type
+         SELECT measurement_id, type, device_id, device_model, flags, measured_at, received_at, source, author_user_id FROM measurements
+          WHERE patient_id = $1 AND type = t.type AND invalidated_at IS NULL
             AND ($3::timestamptz IS NULL OR (measured_at <= $3 AND (measured_at, measurement_id) <= ($3, $4)))
           ORDER BY measured_at DESC, measurement_id DESC
           LIMIT $5) m
        ORDER BY m.measured_at DESC, m.measurement_id DESC
        LIMIT $5)
-     SELECT p.measurement_id, p.type, p.device_id, p.device_model, p.flags,
+     SELECT p.measurement_id, p.type, p.device_id, p.device_model, p.flags, p.source, p.author_user_id,
             ${instantText('p.measured_at')} AS measured_at, ${instantText('p.received_at')} AS received_at,
             (SELECT coalesce(jsonb_agg(jsonb_build_object('code', o.code, 'value', o.value, 'unit', o.unit) ORDER BY o.code), '[]'::jsonb)
                FROM observations o WHERE o.measurement_id = p.measurement_id AND o.measured_at = p.measured_at) AS components
@@ -60,6 +62,8 @@ export async function measurementsPage(db: Queryable, patientId: string, cursor:
     receivedAt: trimFraction(r.received_at),
     flags: r.flags ?? {},
     components: r.components,
+    source: r.source,
+    authorUserId: r.author_user_id,
   }));
 }
 

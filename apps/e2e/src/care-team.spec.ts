@@ -1,0 +1,152 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
+
+// The care team's work and the patient's voice (ARCHITECTURE §12, issue 18) as each user meets it
+// in Debian's Chromium against the whole platform: borger1 (pt-001) writes, the nurse sees the
+// yellow, reads and answers, borger1 sees the answer; home care records a visit and a weight for
+// pt-007 (TeleHjerte) and the nurse sees both and the triage.
+
+const DASHBOARD = join(__dirname, '..', '..', 'dashboard');
+const DIST_INDEX = join(DASHBOARD, 'dist', 'index.html');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const TABLET = { width: 768, height: 1024 };
+const PHONE = { width: 390, height: 844 };
+
+function newestChange(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
+}
+
+/** Builds the dashboard when dist is missing or older than its sources, so the test never runs a stale bundle. */
+function ensureDashboardBuilt(): void {
+  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(DASHBOARD, p)).filter(existsSync);
+  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= Math.max(...sources.map(newestChange))) return;
+  const build = spawnSync('npm', ['run', 'build', '-w', '@tm/dashboard'], { cwd: join(DASHBOARD, '..', '..'), encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`dashboard build failed:\n${build.stdout}\n${build.stderr}`);
+}
+
+async function signIn(page: Page, platform: TestPlatform, username: string): Promise<void> {
+  await page.goto(`${platform.httpUrl}/`);
+  await page.getByLabel('Brugernavn').fill(username);
+  await page.getByLabel('Adgangskode').fill(username);
+  await page.getByRole('button', { name: 'Log ind' }).click();
+}
+
+async function violations(page: Page): Promise<string[]> {
+  const { violations: found } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  return found.map((v) => `${v.impact ?? ''} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+}
+
+async function sidewaysScroll(page: Page): Promise<number> {
+  return Number(await page.evaluate('document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth'));
+}
+
+describe('messages, typed and proxy readings and the shared record in Chromium', () => {
+  let platform: TestPlatform;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ensureDashboardBuilt();
+    platform = await startTestPlatform();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+  });
+
+  const newPage = async (viewport = TABLET): Promise<Page> => (await browser.newContext({ locale: 'da-DK', timezoneId: 'Europe/Copenhagen', viewport })).newPage();
+
+  it('the patient writes, the nurse sees the yellow, reads and answers, the patient sees the answer', async () => {
+    const patient = await newPage(PHONE);
+    await signIn(patient, platform, 'borger1');
+    await patient.getByRole('heading', { level: 1, name: 'I dag' }).waitFor();
+    await patient.getByRole('link', { name: 'Skriv til os' }).click();
+    await patient.getByRole('heading', { level: 1, name: 'Skriv til os' }).waitFor();
+    await patient.getByTestId('thread-empty').waitFor();
+    expect(await violations(patient)).toEqual([]);
+    expect(await sidewaysScroll(patient)).toBe(0);
+    await patient.getByLabel('Din besked').fill('Jeg har mere hoste i dag og sover dårligt.');
+    await patient.getByRole('button', { name: 'Send besked' }).click();
+    await patient.getByTestId('message-status').filter({ hasText: 'Din besked er sendt.' }).waitFor();
+    expect(await patient.getByTestId('message-thread').innerText()).toMatch(/Dig[\s\S]*Ikke læst endnu[\s\S]*Jeg har mere hoste i dag og sover dårligt\./);
+
+    const nurse = await newPage();
+    await signIn(nurse, platform, 'nurse');
+    const row = nurse.getByTestId('patient-row-pt-001');
+    await row.waitFor();
+    await row.getByTestId('triage-reason').filter({ hasText: 'Besked fra patienten' }).waitFor();
+    expect(await row.getByTestId('triage').innerText()).toMatch(/gul/i);
+
+    await nurse.goto(`${platform.httpUrl}/#/patients/pt-001`);
+    const thread = nurse.getByTestId('patient-messages');
+    await thread.getByText('Jeg har mere hoste i dag og sover dårligt.').waitFor();
+    // opening the thread is reading it: the yellow goes
+    await thread.getByText('Patientens beskeder er markeret som læst.').waitFor();
+    await thread.getByLabel('Svar patienten').fill('Tak for beskeden. Vi ringer til dig i eftermiddag.');
+    await thread.getByRole('button', { name: 'Send svar' }).click();
+    await thread.getByText('Svaret er sendt.').waitFor();
+    await nurse.goto(`${platform.httpUrl}/#/`);
+    await nurse.getByTestId('patient-row-pt-001').waitFor();
+    expect(await nurse.getByTestId('patient-row-pt-001').getByTestId('triage-reason').innerText()).not.toContain('Besked fra patienten');
+
+    await patient.reload();
+    await patient.getByRole('heading', { level: 1, name: 'Skriv til os' }).waitFor();
+    const own = patient.getByTestId('message-thread');
+    await own.getByText('Tak for beskeden. Vi ringer til dig i eftermiddag.').waitFor();
+    expect(await own.innerText()).toMatch(/Dig[\s\S]*Læst[\s\S]*Jeg har mere hoste[\s\S]*Demo nurse[\s\S]*Tak for beskeden/);
+  }, 180_000);
+
+  it('the patient types in a reading the device could not send', async () => {
+    const patient = await newPage(PHONE);
+    await signIn(patient, platform, 'borger1');
+    await patient.getByRole('heading', { level: 1, name: 'I dag' }).waitFor();
+    await patient.getByRole('link', { name: 'Indtast en måling' }).click();
+    await patient.getByRole('heading', { level: 1, name: 'Indtast en måling' }).waitFor();
+    expect(await violations(patient)).toEqual([]);
+    expect(await sidewaysScroll(patient)).toBe(0);
+    await patient.getByRole('radio', { name: 'Iltmætning' }).check();
+    await patient.getByRole('button', { name: 'Gem målingen' }).click();
+    await patient.getByTestId('reading-status').filter({ hasText: 'Udfyld "Iltmætning (%)".' }).waitFor();
+    await patient.getByLabel('Iltmætning (%)').fill('94');
+    await patient.getByRole('button', { name: 'Gem målingen' }).click();
+    await patient.getByTestId('reading-status').filter({ hasText: 'Målingen er gemt og sendt til hospitalet.' }).waitFor();
+  }, 120_000);
+
+  it('home care records a visit and a weight; the nurse sees both and the triage', async () => {
+    const homecare = await newPage();
+    await signIn(homecare, platform, 'homecare');
+    await homecare.getByTestId('patient-row-pt-007').waitFor();
+    await homecare.goto(`${platform.httpUrl}/#/patients/pt-007`);
+    const proxy = homecare.getByTestId('proxy-reading');
+    await proxy.getByLabel('Vægt (kg)').fill('97,3');
+    await proxy.getByRole('button', { name: 'Gem målingen' }).click();
+    await proxy.getByText('Målingen er gemt og sendt til hospitalet.').waitFor();
+    const notes = homecare.getByTestId('care-notes');
+    await notes.getByLabel('Type').selectOption('visit');
+    await notes.getByLabel('Hvad skete der?').fill('Besøg kl. 10. Vejet 97,3 kg. Let hævede ankler.');
+    await notes.getByLabel('Udfald (valgfrit)').fill('Sygeplejerske orienteret');
+    await notes.getByRole('button', { name: 'Gem i journalen' }).click();
+    await notes.getByText('Gemt.').waitFor();
+
+    const nurse = await newPage();
+    await signIn(nurse, platform, 'nurse');
+    const row = nurse.getByTestId('patient-row-pt-007');
+    await row.waitFor();
+    const boardTriage = (await row.getByTestId('triage').innerText()).trim();
+    await nurse.goto(`${platform.httpUrl}/#/patients/pt-007`);
+    const record = nurse.getByTestId('note-list');
+    await record.waitFor();
+    expect(await record.innerText()).toMatch(/Besøg · Demo home care[\s\S]*Besøg kl\. 10\. Vejet 97,3 kg\. Let hævede ankler\.[\s\S]*Sygeplejerske orienteret/);
+    await nurse.getByTestId('trend-29463-7').locator('svg').waitFor();
+    expect(await nurse.getByTestId('trend-29463-7').textContent()).toContain('97,3');
+    // the record's triage is the board's
+    expect((await nurse.locator('.patient-facts').innerText()).toLowerCase()).toContain(boardTriage.toLowerCase());
+  }, 180_000);
+});
