@@ -700,7 +700,10 @@ describe(`MQTT fuzz: payloads from a real gateway connection (FUZZ_SEED=${SEED})
   const ms = { generate: 0, handle: 0 };
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ MQTT_MAX_PACKET_BYTES: String(MAX_PACKET_BYTES) }, { logger: log.logger, retryDelayMs: { min: 5, max: 20 } });
+    // One batch per transaction: the oracle below tells payloads apart by the transaction that wrote
+    // their rejected_messages rows. Group commit (several batches in one transaction) is tested in
+    // src/broker/mqtt-consumer.int.test.ts and the fault suite's reconnect storm.
+    platform = await startTestPlatform({ MQTT_MAX_PACKET_BYTES: String(MAX_PACKET_BYTES), INGEST_GROUP_MAX_BATCHES: '1' }, { logger: log.logger, retryDelayMs: { min: 5, max: 20 } });
     gw = await connectGateway(platform.mqttUrl, GATEWAY);
     const bound = new Set((await platform.db.query<{ patient_id: string }>('SELECT patient_id FROM gateway_patients WHERE gateway_id = $1', [GATEWAY])).rows.map((r) => r.patient_id));
     for (const r of (await platform.db.query<{ measurement_id: string }>('SELECT measurement_id FROM measurements')).rows) storedBefore.add(r.measurement_id);

@@ -31,13 +31,8 @@ export interface SimulatedHomesOptions {
 }
 
 export const BACKFILL_DAYS = 30;
-/**
- * A realistic ward (issue 17, item 13): most patients are well; three are in an episode that began
- * this many days before the demo started — pt-002 (COPD exacerbation, SpO2 lowest today), pt-007
- * (fluid: over 2 kg in 3 days by today's weight) and pt-009 (fluid, a yellow's worth). Everyone
- * else has no episode in the month shown.
- */
-export const DEMO_EPISODE_STARTED_DAYS_AGO: Readonly<Record<number, number>> = { 2: 3, 7: 2, 9: 1 };
+/** Live readings move the patients' physiology on by a day every this many readings, so episodes (and alerts) happen during a demo. */
+export const LIVE_READINGS_PER_DAY = 8;
 const DAY = 86_400_000;
 
 type Profile = DeviceBinding['profile'];
@@ -49,8 +44,6 @@ export interface DemoHome {
   patientId: string;
   programme: 'TeleKOL' | 'TeleHjerte';
   profiles: Profile[];
-  /** the day number the patient's episode starts on; null: none */
-  episodeStart?: number | null;
 }
 
 export function demoHome(n: number): DemoHome {
@@ -70,17 +63,17 @@ export type DeviceRecord = SpotCheckRecord | SpirometryRecord | WeightRecord | B
 export function recordFor(home: DemoHome, profile: Profile, day: number): DeviceRecord {
   switch (profile) {
     case 'pulse-oximeter': {
-      const r = copdDay(home.n, day, home.episodeStart);
+      const r = copdDay(home.n, day);
       return { spo2: r.spo2, pulseRate: r.pulse };
     }
     case 'spirometer': {
-      const r = copdDay(home.n, day, home.episodeStart);
+      const r = copdDay(home.n, day);
       return { fev1L: r.fev1, fvcL: r.fvc, pefLPerMin: r.pef };
     }
     case 'weight-scale':
-      return { unit: 'kg', weightKg: heartFailureDay(home.n, day, home.episodeStart).weight };
+      return { unit: 'kg', weightKg: heartFailureDay(home.n, day).weight };
     case 'blood-pressure': {
-      const r = heartFailureDay(home.n, day, home.episodeStart);
+      const r = heartFailureDay(home.n, day);
       return { unit: 'mm[Hg]', systolic: r.systolic, diastolic: r.diastolic, meanArterial: Math.round((r.systolic + 2 * r.diastolic) / 3), pulseRate: r.pulse, userId: 1 };
     }
   }
@@ -118,16 +111,12 @@ function buildDevice(home: DemoHome, profile: Profile, k: number, stored: Array<
 export async function runSimulatedHomes(options: SimulatedHomesOptions): Promise<{ gateways: Gateway[]; stop: () => Promise<void> }> {
   const now = options.now ?? (() => new Date());
   const timeZone = systemTimeZone();
+  const homes = Array.from({ length: Math.min(options.patients, 11) }, (_, i) => demoHome(i + 1));
   const start = now().getTime();
-  const startDay = dayNumber(localDate(start, timeZone));
-  const homes = Array.from({ length: Math.min(options.patients, 11) }, (_, i) => {
-    const home = demoHome(i + 1);
-    const ago = DEMO_EPISODE_STARTED_DAYS_AGO[home.n];
-    return { ...home, episodeStart: ago === undefined ? null : startDay - ago };
-  });
   const history = options.backfill
     ? Array.from({ length: BACKFILL_DAYS }, (_, i) => localDate(start - (BACKFILL_DAYS - i) * DAY, timeZone))
     : [];
+  const today = dayNumber(localDate(start, timeZone));
   const drivers = supportedDrivers();
 
   const running: Array<{ home: DemoHome; gateway: Gateway; devices: SimulatedDevice[] }> = [];
@@ -166,19 +155,13 @@ export async function runSimulatedHomes(options: SimulatedHomesOptions): Promise
     running.push({ home, gateway, devices });
   }
 
-  // Live readings are today's physiology (a spot check now and then), not days passing by: a demo
-  // that moved a day on every few minutes showed "weight up 2.55 kg in 18 minutes". The scale is
-  // stepped on once, the day's weighing (weights are compared first-of-day); the others repeat.
   let tick = 0;
-  const weighed = new Set<string>();
   const timer = setInterval(() => {
     tick++;
+    const day = today + Math.floor(tick / LIVE_READINGS_PER_DAY);
     for (const { home, devices } of running) {
-      const due = devices.filter((d) => d.profile !== 'weight-scale' || !weighed.has(d.address));
-      const d = due[tick % Math.max(1, due.length)];
-      if (!d) continue;
-      if (d.profile === 'weight-scale') weighed.add(d.address);
-      d.device.takeReading(recordFor(home, d.profile, startDay));
+      const d = devices[tick % devices.length];
+      d?.device.takeReading(recordFor(home, d.profile, day));
     }
   }, options.intervalMs);
 
