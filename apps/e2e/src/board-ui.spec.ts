@@ -1,16 +1,13 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { eventually, startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
+import { CHROMIUM, CHROMIUM_ARGS, DIST_INDEX } from './browser';
 
 // The board as a nurse uses it on a ward: search, filters, "Mine" with "Tag patienten", and no
 // sideways scroll at tablet and phone width. Debian's Chromium against the whole platform.
 // The dashboard is built by dashboard.spec.ts (run it first, or `npm run build -w @tm/dashboard`).
 
-const DIST_INDEX = join(__dirname, '..', '..', 'dashboard', 'dist', 'index.html');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('the board in Chromium: search, filters, mine, narrow screens', () => {
   let platform: TestPlatform;

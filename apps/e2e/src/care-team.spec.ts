@@ -1,50 +1,20 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
+import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt, sidewaysScroll, violations } from './browser';
 
 // The care team's work and the patient's voice (ARCHITECTURE §12, issue 18) as each user meets it
 // in Debian's Chromium against the whole platform: borger1 (pt-001) writes, the nurse sees the
 // yellow, reads and answers, borger1 sees the answer; home care records a visit and a weight for
 // pt-007 (TeleHjerte) and the nurse sees both and the triage.
 
-const DASHBOARD = join(__dirname, '..', '..', 'dashboard');
-const DIST_INDEX = join(DASHBOARD, 'dist', 'index.html');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const TABLET = { width: 768, height: 1024 };
 const PHONE = { width: 390, height: 844 };
-
-function newestChange(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
-}
-
-/** Builds the dashboard when dist is missing or older than its sources, so the test never runs a stale bundle. */
-function ensureDashboardBuilt(): void {
-  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(DASHBOARD, p)).filter(existsSync);
-  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= Math.max(...sources.map(newestChange))) return;
-  const build = spawnSync('npm', ['run', 'build', '-w', '@tm/dashboard'], { cwd: join(DASHBOARD, '..', '..'), encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`dashboard build failed:\n${build.stdout}\n${build.stderr}`);
-}
 
 async function signIn(page: Page, platform: TestPlatform, username: string): Promise<void> {
   await page.goto(`${platform.httpUrl}/`);
   await page.getByLabel('Brugernavn').fill(username);
   await page.getByLabel('Adgangskode').fill(username);
   await page.getByRole('button', { name: 'Log ind' }).click();
-}
-
-async function violations(page: Page): Promise<string[]> {
-  const { violations: found } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-  return found.map((v) => `${v.impact ?? ''} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
-}
-
-async function sidewaysScroll(page: Page): Promise<number> {
-  return Number(await page.evaluate('document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth'));
 }
 
 describe('messages, typed and proxy readings and the shared record in Chromium', () => {

@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import AxeBuilder from '@axe-core/playwright';
@@ -7,29 +6,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { AlertSchema, LoginResponseSchema, type Alert, type Measurement } from '@tm/contracts';
 import { alertMessage } from '@tm/rules';
 import { batchOf, connectGateway, eventually, oximetry, startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
+import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD, DIST_INDEX, ensureDashboardBuilt } from './browser';
 
 // The dashboard as nurses and home-care nurses use it: Debian's Chromium (never a downloaded
 // browser) against the whole platform on free ports, a reading published over real MQTT.
 
-const DASHBOARD = join(__dirname, '..', '..', 'dashboard');
-const DIST_INDEX = join(DASHBOARD, 'dist', 'index.html');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Without the background-networking flags Chromium dials Google services and logs refused connections.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-function newestChange(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
-}
-
-/** Builds the dashboard when dist is missing or older than its sources, so the test never runs a stale bundle. */
-function ensureDashboardBuilt(): void {
-  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(DASHBOARD, p)).filter(existsSync);
-  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= Math.max(...sources.map(newestChange))) return;
-  const build = spawnSync('npm', ['run', 'build', '-w', '@tm/dashboard'], { cwd: join(DASHBOARD, '..', '..'), encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`dashboard build failed:\n${build.stdout}\n${build.stderr}`);
-}
 
 /** What the browser downloads on first load (index.html and the assets it references), gzip-compressed as a proxy would send it. */
 function firstLoadGzipBytes(): { raw: number; gzip: number; files: string[] } {

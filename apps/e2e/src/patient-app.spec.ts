@@ -1,39 +1,17 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import { LoginResponseSchema, PatientCarePlanSchema, StoredQuestionnaireResponseSchema, type AlertEvent, type Measurement } from '@tm/contracts';
 import { batchOf, connectGateway, eventually, oximetry, startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
+import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt, sidewaysScroll, violations } from './browser';
 
 // The patient's own app (issue 11 item 3) as borger1 (pt-001, TeleKOL) uses it on a tablet and a
 // phone: Debian's Chromium (never a downloaded browser) against the whole platform on free ports,
 // readings published over real MQTT by pt-001's demo gateway, a nurse listening on /live.
 
-const DASHBOARD = join(__dirname, '..', '..', 'dashboard');
-const DIST_INDEX = join(DASHBOARD, 'dist', 'index.html');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Without the background-networking flags Chromium dials Google services and logs refused connections.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const TABLET = { width: 768, height: 1024 };
 const PHONE = { width: 390, height: 844 };
 const DIARY = 'telekol-symptom-diary';
-
-function newestChange(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
-}
-
-/** Builds the dashboard when dist is missing or older than its sources, so the test never runs a stale bundle. */
-function ensureDashboardBuilt(): void {
-  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(DASHBOARD, p)).filter(existsSync);
-  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= Math.max(...sources.map(newestChange))) return;
-  const build = spawnSync('npm', ['run', 'build', '-w', '@tm/dashboard'], { cwd: join(DASHBOARD, '..', '..'), encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`dashboard build failed:\n${build.stdout}\n${build.stderr}`);
-}
 
 async function apiLogin(platform: TestPlatform, username: string): Promise<string> {
   const response = await fetch(`${platform.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: username }) });
@@ -53,17 +31,6 @@ async function signIn(page: Page, platform: TestPlatform, username: string): Pro
   await page.getByLabel('Brugernavn').fill(username);
   await page.getByLabel('Adgangskode').fill(username);
   await page.getByRole('button', { name: 'Log ind' }).click();
-}
-
-/** Every axe violation of WCAG 2.0–2.2 A and AA, whatever its impact: the patient pages are to be clean. */
-async function violations(page: Page): Promise<string[]> {
-  const { violations: found } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-  return found.map((v) => `${v.impact ?? ''} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
-}
-
-/** Sideways scrolling of the page, in CSS pixels (0 when none). */
-async function sidewaysScroll(page: Page): Promise<number> {
-  return Number(await page.evaluate('document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth'));
 }
 
 /** Visible things to press that are smaller than 44 × 44 px (a radio button's target is its whole label). */

@@ -1,37 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { eventually, startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
+import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt, violations } from './browser';
 
 // ARCHITECTURE.md §11: the administrator gives a real patient a sign-in on the admin page; the
 // patient signs in with the one-time password, is made to choose their own, and sees their app.
 // Debian's Chromium against the whole platform on free ports.
 
-const DASHBOARD = join(__dirname, '..', '..', 'dashboard');
-const DIST_INDEX = join(DASHBOARD, 'dist', 'index.html');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-function newestChange(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
-}
-
-/** Builds the dashboard when dist is missing or older than its sources, so the test never runs a stale bundle. */
-function ensureDashboardBuilt(): void {
-  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(DASHBOARD, p)).filter(existsSync);
-  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= Math.max(...sources.map(newestChange))) return;
-  const build = spawnSync('npm', ['run', 'build', '-w', '@tm/dashboard'], { cwd: join(DASHBOARD, '..', '..'), encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`dashboard build failed:\n${build.stdout}\n${build.stderr}`);
-}
-
-async function violations(page: Page): Promise<string[]> {
-  const { violations: found } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-  return found.map((v) => `${v.impact ?? ''} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
-}
 
 async function signIn(page: Page, platform: TestPlatform, username: string, password: string): Promise<void> {
   await page.goto(`${platform.httpUrl}/`);
