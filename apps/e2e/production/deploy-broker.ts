@@ -1,4 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -50,6 +51,10 @@ export interface DeployBroker {
   /** the configuration actually run: deploy/mosquitto/mosquitto.conf with only paths and ports changed */
   conf: string;
   log: () => string;
+  /** stops the broker process and keeps its data (the enrolled gateways): an outage */
+  kill(): Promise<void>;
+  /** starts it again after kill(), same configuration, ports and data */
+  restart(): Promise<void>;
   /** $CONTROL/dynamic-security/v1 as platform-admin over TLS; resolves with the responses */
   control(commands: object[]): Promise<Array<{ command: string; error?: string; data?: unknown }>>;
   connect(options: IClientOptions & { tls?: boolean }): Promise<MqttClient>;
@@ -90,20 +95,44 @@ export async function startDeployBroker(): Promise<DeployBroker> {
   }
   const confFile = join(dir, 'mosquitto.conf');
   writeFileSync(confFile, conf);
-  const adminPassword = `admin-${Math.random().toString(36).slice(2)}"\\x`;
-  const ingestionPassword = `ingestion-${Math.random().toString(36).slice(2)}`;
+  // at least 32 bytes, as production demands (ARCHITECTURE §11); the quote and backslash check entrypoint.sh's quoting
+  const adminPassword = `admin-${randomBytes(24).toString('base64url')}"\\x`;
+  const ingestionPassword = `ingestion-${randomBytes(24).toString('hex')}`;
   let output = '';
-  const child: ChildProcess = spawn('sh', [join(ROOT, 'deploy/mosquitto/entrypoint.sh')], {
-    env: { PATH: process.env.PATH, MOSQUITTO_CONF: confFile, MOSQUITTO_BOOTSTRAP_PORT: String(bootstrapPort), MQTT_ADMIN_PASSWORD: adminPassword, INGESTION_MQTT_PASSWORD: ingestionPassword },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  let child: ChildProcess | undefined;
+  let exited: Promise<void>;
+  const launch = async () => {
+    child = spawn('sh', [join(ROOT, 'deploy/mosquitto/entrypoint.sh')], {
+      env: { PATH: process.env.PATH, MOSQUITTO_CONF: confFile, MOSQUITTO_BOOTSTRAP_PORT: String(bootstrapPort), MQTT_ADMIN_PASSWORD: adminPassword, INGESTION_MQTT_PASSWORD: ingestionPassword },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
+    child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-200_000)));
+    const running = child;
+    exited = new Promise<void>((done) => running.once('exit', () => done()));
+    try {
+      await Promise.race([waitForPort(tlsPort), exited.then(() => Promise.reject(new Error(`entrypoint.sh exited: ${output}`)))]);
+    } catch (e) {
+      running.kill('SIGKILL');
+      throw e;
+    }
+  };
+  const kill = async () => {
+    const running = child;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    running.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5_000)))]).finally(() => clearTimeout(timer));
+    if (running.exitCode === null && running.signalCode === null) {
+      running.kill('SIGKILL');
+      await exited;
+    }
+  };
+  // should the test process die, the broker does not outlive it
+  process.once('exit', () => child?.kill('SIGKILL'));
   try {
-    await Promise.race([waitForPort(tlsPort), exited.then(() => Promise.reject(new Error(`entrypoint.sh exited: ${output}`)))]);
+    await launch();
   } catch (e) {
-    child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
@@ -137,15 +166,12 @@ export async function startDeployBroker(): Promise<DeployBroker> {
     ingestionPassword,
     conf,
     log: () => output,
+    kill,
+    restart: launch,
     control,
     connect,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5_000)))]).finally(() => clearTimeout(timer));
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      }
+      await kill();
       rmSync(dir, { recursive: true, force: true });
     },
   };

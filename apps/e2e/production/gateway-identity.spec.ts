@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { MqttClient } from 'mqtt';
-import { GatewayWithSecretSchema, LoginResponseSchema, measurementsTopic, receiptsTopic, type Receipt } from '@tm/contracts';
+import { GatewayWithSecretSchema, HealthSchema, LoginResponseSchema, measurementsTopic, receiptsTopic, type Receipt } from '@tm/contracts';
 import { DeployBroker, enrolGatewayCommands, freePort, ROOT, startDeployBroker } from './deploy-broker';
 
 jest.setTimeout(180_000);
@@ -140,8 +140,11 @@ it('enrol -> connect over TLS and store; rotate -> session closed, old secret re
   expect(await refusal(gateway('gw-tls-1', newSecret))).toMatch(/Not authorized|Bad User Name/i);
 });
 
-it('with the broker unreachable an enrolment answers 503 and changes nothing', async () => {
+it('with the broker unreachable an enrolment answers 503 and changes nothing; /api/health shows the admin link down', async () => {
+  const health = async () => HealthSchema.parse(await (await fetch(`${httpUrl}/api/health`)).json());
+  expect(await health()).toEqual({ status: 'ok', db: 'up', broker: 'up', brokerAdmin: 'up' });
   await broker.stop();
+  await until('health shows the admin link down', async () => (await health()).brokerAdmin === 'down', 10_000);
   const at = Date.now();
   const enrolled = await admin('/gateways', { id: 'gw-tls-2', patientId: 'pt-004' });
   expect(enrolled.status).toBe(503);

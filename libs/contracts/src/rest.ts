@@ -32,7 +32,14 @@ export type LoginResponse = z.infer<typeof LoginResponseSchema>;
 export const BoardTriageSchema = z.enum([...TriageSchema.options, 'no_data']);
 export type BoardTriage = z.infer<typeof BoardTriageSchema>;
 
-/** GET /api/patients: search (name or patient id), filters and paging; the total is in `X-Total-Count`. */
+/** The board's order: `id`, or `triage` (red, yellow, no data, green; the newest unacknowledged first within a colour). */
+export const PatientsSortSchema = z.enum(['id', 'triage']);
+export type PatientsSort = z.infer<typeof PatientsSortSchema>;
+
+/**
+ * GET /api/patients: search (name or patient id), filters, order and paging; the total is in
+ * `X-Total-Count`, how many of each triage in `X-Triage-Counts` (TriageCountsSchema).
+ */
 export const PatientsQuerySchema = z.object({
   q: z.string().trim().max(100).optional(),
   programme: ProgrammeSchema.optional(),
@@ -40,10 +47,15 @@ export const PatientsQuerySchema = z.object({
   team: z.string().max(100).optional(),
   /** `1`: only the patients the caller is the responsible nurse of */
   mine: z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true').optional(),
+  sort: PatientsSortSchema.optional(),
   limit: z.coerce.number().int().min(1).max(5000).optional(),
   offset: z.coerce.number().int().min(0).default(0),
 });
 export type PatientsQuery = z.infer<typeof PatientsQuerySchema>;
+
+/** `X-Triage-Counts` of GET /api/patients (JSON): of the patients the query keeps, on every page, how many of each triage. */
+export const TriageCountsSchema = z.object({ red: z.number().int().min(0), yellow: z.number().int().min(0), green: z.number().int().min(0), no_data: z.number().int().min(0) });
+export type TriageCounts = z.infer<typeof TriageCountsSchema>;
 
 /** PUT /api/patients/:id/assignee: the nurse responsible, or null for nobody. */
 export const AssigneeBodySchema = z.object({ userId: z.string().min(1).max(100).nullable() });
@@ -110,7 +122,12 @@ export const AlertsQuerySchema = z.object({
 export const AlertActionBodySchema = z.object({ note: z.string().max(2000).optional() });
 export type AlertActionBody = z.infer<typeof AlertActionBodySchema>;
 
-export const HealthSchema = z.object({ status: z.enum(['ok', 'degraded']), db: z.enum(['up', 'down']), broker: z.enum(['up', 'down']), redis: z.enum(['up', 'down']).optional() });
+/**
+ * `brokerAdmin`: with MQTT_URL and MQTT_ADMIN_PASSWORD, the platform's `platform-admin` link to the
+ * broker's dynamic security (enrol, rotate, revoke). Shown, but not part of `status`: alerts do not
+ * depend on it, and while it is down those admin routes answer 503 themselves.
+ */
+export const HealthSchema = z.object({ status: z.enum(['ok', 'degraded']), db: z.enum(['up', 'down']), broker: z.enum(['up', 'down']), redis: z.enum(['up', 'down']).optional(), brokerAdmin: z.enum(['up', 'down']).optional() });
 export type Health = z.infer<typeof HealthSchema>;
 
 export const ApiErrorSchema = z.object({ statusCode: z.number(), code: z.string(), message: z.string() });

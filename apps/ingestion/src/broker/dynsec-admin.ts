@@ -13,6 +13,8 @@ export const DEFAULT_ADMIN_USERNAME = 'platform-admin';
 
 /** What the admin routes need from the broker in use; absent on the embedded broker, which reads the database itself. */
 export interface GatewayBrokerAdmin {
+  /** whether the administration connection is up now (shown by /api/health as `brokerAdmin`) */
+  readonly connected: boolean;
   enrol(gatewayId: string, secret: string): Promise<void>;
   rotate(gatewayId: string, secret: string): Promise<void>;
   revoke(gatewayId: string): Promise<void>;

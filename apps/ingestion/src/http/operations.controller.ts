@@ -27,7 +27,8 @@ export class OperationsController {
   /**
    * 200 only when everything alerts depend on is usable — the database, the broker and, with
    * REDIS_URL, Redis (without it alerts reach only this instance's clients): what a load balancer
-   * or an on-call operator checks.
+   * or an on-call operator checks. With an external broker administered by the platform, its
+   * `platform-admin` link is shown as `brokerAdmin`.
    */
   @Get('api/health')
   async health(@Res() res: Response): Promise<void> {
@@ -35,7 +36,10 @@ export class OperationsController {
     const broker = this.broker.isUsable() ? 'up' : 'down';
     const redis = this.live.redisState();
     const ok = db === 'up' && broker === 'up' && redis !== 'down';
-    const body: Health = { status: ok ? 'ok' : 'degraded', db, broker, ...(redis ? { redis } : {}) };
+    // shown, not counted in `status`: alerts do not depend on it (its routes answer 503 while it is down)
+    const admin = this.broker.gatewayAdmin;
+    const brokerAdmin = admin === undefined ? undefined : admin.connected ? 'up' : 'down';
+    const body: Health = { status: ok ? 'ok' : 'degraded', db, broker, ...(redis ? { redis } : {}), ...(brokerAdmin ? { brokerAdmin } : {}) };
     res.status(body.status === 'ok' ? 200 : 503).json(body);
   }
 
