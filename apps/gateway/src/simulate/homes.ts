@@ -21,7 +21,7 @@ import { copdDay, heartFailureDay } from './physiology';
 export interface SimulatedHomesOptions {
   patients: number;
   brokerUrl: string;
-  /** Live readings: in each home, one device takes a reading every interval. */
+  /** Live readings: one step of a home's demo day (see TICKS_PER_DEMO_DAY and DEMO_DAY_SCHEDULE). */
   intervalMs: number;
   dataDir: string;
   /** The devices start with 30 days of stored records (history for the demo). */
@@ -31,8 +31,33 @@ export interface SimulatedHomesOptions {
 }
 
 export const BACKFILL_DAYS = 30;
-/** Live readings move the patients' physiology on by a day every this many readings, so episodes (and alerts) happen during a demo. */
-export const LIVE_READINGS_PER_DAY = 8;
+/**
+ * A realistic ward (issue 17, item 13): most patients are well all month and stay green; three
+ * have an episode, placed by the day it starts counted from the day the homes start (negative:
+ * that many days before; positive: that many demo days into the demo). pt-002 is at the worst of
+ * a COPD exacerbation when the demo opens (SpO2 lowest; the diary's story in
+ * ingestion/src/demo/demo-answers.ts), pt-007 is on day 3 of fluid build-up (more than 2 kg in 3
+ * days by today's weight; the diary's swollen ankles), and pt-004 starts an exacerbation a demo
+ * day in, so the board changes while someone watches: FEV1 falls (yellow), then SpO2 (red).
+ */
+export const DEMO_EPISODES: Readonly<Record<number, number>> = { 2: -3, 7: -2, 4: 1 };
+/**
+ * The live loop runs in demo days of this many intervals (4.5 minutes at the CLI's 45 s), so an
+ * episode unfolds within a demo. Each demo day moves the patients' physiology on by a day.
+ */
+export const TICKS_PER_DEMO_DAY = 6;
+/**
+ * What a home measures in a demo day, by step: the morning round (scale or oximeter, then the
+ * cuff or the spirometer) and an evening spot check, as the programmes' plans ask. The scale is
+ * stepped on once per calendar day only: the rules compare weights by the time they were taken
+ * (the day's first weighing, over 24 h, 3 and 7 days), so a scale read every few minutes showed
+ * "weight up 2.55 kg in 18 minutes".
+ */
+export const DEMO_DAY_SCHEDULE: Readonly<Record<number, Readonly<Record<DemoHome['programme'], Profile>>>> = {
+  0: { TeleKOL: 'pulse-oximeter', TeleHjerte: 'weight-scale' },
+  1: { TeleKOL: 'spirometer', TeleHjerte: 'blood-pressure' },
+  3: { TeleKOL: 'pulse-oximeter', TeleHjerte: 'blood-pressure' },
+};
 const DAY = 86_400_000;
 
 type Profile = DeviceBinding['profile'];
@@ -44,10 +69,14 @@ export interface DemoHome {
   patientId: string;
   programme: 'TeleKOL' | 'TeleHjerte';
   profiles: Profile[];
+  /** the day number the patient's episode starts on; null: none */
+  episodeStart: number | null;
 }
 
-export function demoHome(n: number): DemoHome {
+/** Demo home `n`; `startDay` (the day number the homes start on) places its episode, if it has one. */
+export function demoHome(n: number, startDay = 0): DemoHome {
   const copd = n <= 5 || n === 11;
+  const episode = DEMO_EPISODES[n];
   return {
     n,
     gatewayId: `demo-gw-${n}`,
@@ -55,6 +84,7 @@ export function demoHome(n: number): DemoHome {
     patientId: `pt-${String(n).padStart(3, '0')}`,
     programme: copd ? 'TeleKOL' : 'TeleHjerte',
     profiles: copd ? ['pulse-oximeter', 'spirometer'] : ['weight-scale', 'blood-pressure'],
+    episodeStart: episode === undefined ? null : startDay + episode,
   };
 }
 
@@ -63,17 +93,17 @@ export type DeviceRecord = SpotCheckRecord | SpirometryRecord | WeightRecord | B
 export function recordFor(home: DemoHome, profile: Profile, day: number): DeviceRecord {
   switch (profile) {
     case 'pulse-oximeter': {
-      const r = copdDay(home.n, day);
+      const r = copdDay(home.n, day, home.episodeStart);
       return { spo2: r.spo2, pulseRate: r.pulse };
     }
     case 'spirometer': {
-      const r = copdDay(home.n, day);
+      const r = copdDay(home.n, day, home.episodeStart);
       return { fev1L: r.fev1, fvcL: r.fvc, pefLPerMin: r.pef };
     }
     case 'weight-scale':
-      return { unit: 'kg', weightKg: heartFailureDay(home.n, day).weight };
+      return { unit: 'kg', weightKg: heartFailureDay(home.n, day, home.episodeStart).weight };
     case 'blood-pressure': {
-      const r = heartFailureDay(home.n, day);
+      const r = heartFailureDay(home.n, day, home.episodeStart);
       return { unit: 'mm[Hg]', systolic: r.systolic, diastolic: r.diastolic, meanArterial: Math.round((r.systolic + 2 * r.diastolic) / 3), pulseRate: r.pulse, userId: 1 };
     }
   }
@@ -111,12 +141,12 @@ function buildDevice(home: DemoHome, profile: Profile, k: number, stored: Array<
 export async function runSimulatedHomes(options: SimulatedHomesOptions): Promise<{ gateways: Gateway[]; stop: () => Promise<void> }> {
   const now = options.now ?? (() => new Date());
   const timeZone = systemTimeZone();
-  const homes = Array.from({ length: Math.min(options.patients, 11) }, (_, i) => demoHome(i + 1));
   const start = now().getTime();
+  const today = dayNumber(localDate(start, timeZone));
+  const homes = Array.from({ length: Math.min(options.patients, 11) }, (_, i) => demoHome(i + 1, today));
   const history = options.backfill
     ? Array.from({ length: BACKFILL_DAYS }, (_, i) => localDate(start - (BACKFILL_DAYS - i) * DAY, timeZone))
     : [];
-  const today = dayNumber(localDate(start, timeZone));
   const drivers = supportedDrivers();
 
   const running: Array<{ home: DemoHome; gateway: Gateway; devices: SimulatedDevice[] }> = [];
@@ -156,12 +186,22 @@ export async function runSimulatedHomes(options: SimulatedHomesOptions): Promise
   }
 
   let tick = 0;
+  /** the calendar day each scale was last stepped on */
+  const weighedOn = new Map<string, string>();
   const timer = setInterval(() => {
+    const day = today + Math.floor(tick / TICKS_PER_DEMO_DAY);
+    const step = DEMO_DAY_SCHEDULE[tick % TICKS_PER_DEMO_DAY];
     tick++;
-    const day = today + Math.floor(tick / LIVE_READINGS_PER_DAY);
+    if (!step) return;
+    const date = localDate(now().getTime(), timeZone);
     for (const { home, devices } of running) {
-      const d = devices[tick % devices.length];
-      d?.device.takeReading(recordFor(home, d.profile, day));
+      const d = devices.find((x) => x.profile === step[home.programme]);
+      if (!d) continue;
+      if (d.profile === 'weight-scale') {
+        if (weighedOn.get(d.address) === date) continue;
+        weighedOn.set(d.address, date);
+      }
+      d.device.takeReading(recordFor(home, d.profile, day));
     }
   }, options.intervalMs);
 

@@ -38,3 +38,22 @@ describe('simulated heart-failure patient (TeleHjerte)', () => {
     for (const r of quiet) expect(r.diastolic).toBeLessThan(r.systolic);
   });
 });
+
+describe('a demo patient without an episode (episodeStart null) stays green all month', () => {
+  it.each([1, 2, 3, 4, 5, 11])('COPD seed %i: SpO2 never below the 92 % yellow limit', (seed) => {
+    for (const d of days) expect(copdDay(seed, d, null).spo2).toBeGreaterThanOrEqual(92);
+  });
+
+  it.each([6, 7, 8, 9, 10])('heart-failure seed %i: no weight change reaches the 1 kg yellow, systolic well inside 90–160', (seed) => {
+    const month = days.map((d) => heartFailureDay(seed, d, null));
+    const weights = month.map((r) => r.weight);
+    expect(Math.max(...weights) - Math.min(...weights)).toBeLessThan(1);
+    for (const r of month) expect(r.systolic).toBeGreaterThan(100);
+    for (const r of month) expect(r.systolic).toBeLessThan(150);
+  });
+
+  it('an episode placed on a day is there, and nowhere else', () => {
+    expect(days.filter((d) => episodeDay(7, d, 20_010) > 0)).toEqual([20_010, 20_011, 20_012, 20_013, 20_014, 20_015]);
+    expect(heartFailureDay(7, 20_012, 20_010).weight - heartFailureDay(7, 20_009, 20_010).weight).toBeGreaterThan(2);
+  });
+});

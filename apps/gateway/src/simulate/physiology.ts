@@ -42,16 +42,16 @@ export interface CopdDay {
 }
 
 /**
- * TeleKOL: SpO2 around 92–95 % on a good day, 88–96 % overall; an exacerbation shows first as
- * falling FEV1 (days 1–2), then SpO2 drops (to about 87–89 % at its worst, day 4) with a
- * faster pulse, and recovers by day 6.
+ * TeleKOL: SpO2 around 92–95 % on a good day, 86–96 % overall; an exacerbation shows first as
+ * falling FEV1 (days 1–2), then SpO2 drops (7 points below the patient's usual level at its
+ * worst, day 4: about 86–89 %) with a faster pulse, and recovers by day 6.
  */
 export function copdDay(seed: number, day: number, episodeStart?: number | null): CopdDay {
   const baseFev1 = 1.1 + seededRandom(seed + 1)() * 0.8;
   const baseSpo2 = 93 + seededRandom(seed + 2)() * 2;
   const e = episodeDay(seed, day, episodeStart);
   const fev1Drop = [0, 0.12, 0.22, 0.3, 0.3, 0.2, 0.1][e] ?? 0;
-  const spo2Drop = [0, 0, 1, 3.5, 5.5, 3, 1][e] ?? 0;
+  const spo2Drop = [0, 0, 1, 3.5, 7, 4, 1.5][e] ?? 0;
   const fev1 = round(clamp(baseFev1 * (1 - fev1Drop) + noise(seed, day, 1) * 0.04, 0.3, 4), 0.01);
   const fvc = round(fev1 / (0.55 + noise(seed, day, 2) * 0.02), 0.01);
   return {
@@ -71,16 +71,17 @@ export interface HeartFailureDay {
 }
 
 /**
- * TeleHjerte: weight steady within ±0.3 kg; in an episode fluid builds up by about 0.7 kg a
- * day (more than 2 kg in three days at its worst) and is lost again after diuretics.
+ * TeleHjerte: weight steady within ±0.2 kg; in an episode fluid builds up by about 0.8 kg a
+ * day (more than 2 kg in three days from day 3, whatever the day's noise) and is lost again
+ * after diuretics.
  */
 export function heartFailureDay(seed: number, day: number, episodeStart?: number | null): HeartFailureDay {
   const baseWeight = 68 + seededRandom(seed + 3)() * 30;
   const e = episodeDay(seed, day, episodeStart);
-  const fluid = [0, 0.6, 1.4, 2.2, 2.9, 1.8, 0.7][e] ?? 0;
+  const fluid = [0, 0.6, 1.4, 2.5, 3, 1.8, 0.7][e] ?? 0;
   const systolic = Math.round(122 + seededRandom(seed + 4)() * 14 + fluid * 4 + noise(seed, day, 6) * 6);
   return {
-    weight: round(baseWeight + fluid + noise(seed, day, 7) * 0.3, 0.05),
+    weight: round(baseWeight + fluid + noise(seed, day, 7) * 0.2, 0.05),
     systolic,
     diastolic: Math.round(clamp(systolic * 0.6 + noise(seed, day, 8) * 4, 40, systolic - 20)),
     pulse: Math.round(70 + fluid * 3 + noise(seed, day, 9) * 5),
