@@ -224,7 +224,18 @@ describe('the patient app in Chromium', () => {
     // Today's plan now has the diary done.
     await page.getByRole('link', { name: 'Tilbage til i dag' }).click();
     await page.locator(`[data-testid="plan-questionnaire:${DIARY}"][data-status="done"]`).waitFor();
-    expect(found).toEqual({ question: [], questionError: [], review: [], sent: [] });
+    // With the red open, the app says in plain Danish that the hospital has it and what to do now:
+    // within the care team's service hours a nurse calls; outside them 1813; 112 if it is acute.
+    const explained = page.getByTestId('red-explained');
+    await explained.waitFor();
+    const text = await explained.innerText();
+    expect(text).toContain('Hospitalet har fået det.');
+    expect(text).toContain(
+      (await explained.getAttribute('data-inside-hours')) === 'true' ? 'En sygeplejerske ringer til dig i dag' : 'Ring 1813',
+    );
+    expect(await explained.getByRole('link', { name: 'Ring 112' }).getAttribute('href')).toBe('tel:112');
+    found.explained = await violations(page);
+    expect(found).toEqual({ question: [], questionError: [], review: [], sent: [], explained: [] });
     await page.context().close();
   }, 120_000);
 

@@ -19,7 +19,10 @@ import { TriageModule } from './triage/triage.module';
 import { MessagesModule } from './messages/messages.module';
 import { ManualReadingsModule } from './manual-readings/manual-readings.module';
 import { RecordModule } from './record/record.module';
+import { HandoverModule } from './handover/handover.module';
+import { ReportModule } from './report/report.module';
 import { StorageModule } from './storage/storage.module';
+import { RemindersModule } from './reminders/reminders.module';
 
 export interface Infrastructure {
   config: Config;
@@ -50,7 +53,7 @@ export class InfrastructureModule {
 }
 
 /** Feature modules (auth, patients, triage, alerts, live, admin ...) are listed here. */
-const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, AdminModule, LiveModule, TriageModule, AlertsModule, PatientsModule, FhirModule, CareModule, MeModule, MessagesModule, ManualReadingsModule, RecordModule, StorageModule];
+const FEATURE_MODULES: DynamicModule['imports'] = [AuthModule, AdminModule, LiveModule, TriageModule, AlertsModule, PatientsModule, FhirModule, CareModule, MeModule, MessagesModule, ManualReadingsModule, RecordModule, StorageModule, HandoverModule, ReportModule, RemindersModule];
 
 @Module({})
 export class AppModule {

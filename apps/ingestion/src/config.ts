@@ -50,6 +50,8 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long a red may stay unacknowledged before it is escalated. */
   ESCALATE_AFTER_MINUTES: z.coerce.number().positive().default(30),
+  /** The escalation route (issue 17, item 7): each escalated alert is posted here as JSON (libs/contracts EscalationNoticeSchema) for the on-call team; unset: escalation flags the board only. */
+  ESCALATION_WEBHOOK_URL: url(['http:', 'https:']).optional(),
   /** Instance name, used as the MQTT client id suffix so several instances are told apart by the broker. */
   INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default(hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 32) || 'main'),
   /** Largest request body accepted, in bytes; a larger one is answered 413. */
@@ -85,6 +87,10 @@ export const EnvSchema = z.object({
   INGEST_GROUP_MAX_READINGS: z.coerce.number().int().min(1).max(100_000).default(5000),
   /** Ingestion: such transactions in flight at once with DATABASE_URL (each on its own connection, at most DATABASE_POOL_SIZE - 1); the embedded database always gets one. */
   INGEST_WORKERS: z.coerce.number().int().min(1).max(64).default(4),
+  /** Reminders of what is due (ARCHITECTURE.md §12) are posted here, one JSON per patient per due item (libs/contracts ReminderSchema); unset: none are sent (the app still shows them). */
+  REMINDER_WEBHOOK_URL: url(['http:', 'https:']).optional(),
+  /** Local hour (Europe/Copenhagen) from which the day's reminders go out: what is not done by then is reminded once. */
+  REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(16),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -126,7 +132,8 @@ function persistentSecret(dataDir: string): string {
   }
 }
 
-const SECRET_VARIABLES = new Set(['JWT_SECRET', 'MQTT_ADMIN_PASSWORD', 'METRICS_TOKEN', 'DATABASE_URL', 'MQTT_URL', 'REDIS_URL']);
+// a webhook URL may carry the receiver's key in its path or query
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'MQTT_ADMIN_PASSWORD', 'METRICS_TOKEN', 'DATABASE_URL', 'MQTT_URL', 'REDIS_URL', 'REMINDER_WEBHOOK_URL', 'ESCALATION_WEBHOOK_URL']);
 
 /** Shortest secret production accepts, in bytes: `openssl rand -hex 32` gives 64. */
 export const MIN_SECRET_BYTES = 32;

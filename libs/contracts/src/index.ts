@@ -17,3 +17,8 @@ export * from './messages';
 export * from './manual-readings';
 export * from './record';
 export * from './sessions';
+export * from './handover';
+export * from './report';
+export * from './reminders';
+export * from './out-of-hours';
+export * from './discharge';

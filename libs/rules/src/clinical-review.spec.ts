@@ -3,13 +3,18 @@
  * (1, 4, 5), false reds (7, 8, 9, 10, 11) and the rules that were clinically missing. Items 2, 3
  * and 6 live in the ingestion service and the device decoders and are tested there.
  */
-import { LOINC, MeasurementSchema, MMRC_DYSPNOEA_SCALE, pauseProblem, personalLimitProblems, planStartProblem, TELEHJERTE_SYMPTOM_DIARY, type Alert, type ThresholdRule } from '@tm/contracts';
+import { LOINC, MeasurementSchema, MMRC_DYSPNOEA_SCALE, pauseProblem, TELEKOL_SYMPTOM_DIARY, personalLimitProblems, planStartProblem, TELEHJERTE_SYMPTOM_DIARY, type Alert, type ThresholdRule } from '@tm/contracts';
 import { overrideConflicts, PERSONAL_PRESETS, rulesInForce, targetWeightRule, TELEHJERTE_DEFAULTS, TELEKOL_DEFAULTS } from './defaults';
 import { questionnaireFindings, scoreResponse } from './questionnaire';
 import { evaluate, missingData, type Finding, type ObservationPoint } from './evaluate';
 import { acknowledge, applyFinding, isEscalationDue, raisedSeverity, type AlertCommand } from './lifecycle';
 import { day, reading, ruleNamed } from './test-fixtures';
 import { limitsReviewFinding, LIMITS_REVIEW_RULE } from './limits-review';
+import { symptomReadingFindings, SYMPTOM_READING_WINDOW_MS } from './symptoms-with-readings';
+import { isStaleMissingData, planUnansweredFindings, DEFAULT_STALE_MISSING_AFTER_MS } from './unanswered';
+import { insideServiceHours, anyInsideServiceHours, DEFAULT_SERVICE_HOURS } from './service-hours';
+import { isDischargedAt } from './discharge';
+import { PROGRAMME_PLANS } from './plan-in-force';
 
 const spo2Low = ruleNamed(TELEKOL_DEFAULTS, 'spo2-low');
 const weightGain = ruleNamed(TELEHJERTE_DEFAULTS, 'weight-gain');
@@ -697,5 +702,146 @@ describe('issue 17 · 14. personal limits past their review date raise a "review
       if (open.type !== 'create') throw new Error('expected create');
       expect(applyFinding({ ...open.alert, id: '1', patientId: 'pt-1' }, f, now).type).toBe('clear');
     }
+  });
+});
+
+describe('issue 17 · 5. symptoms and readings together: each yellow alone, red together within a window', () => {
+  const heart = TELEHJERTE_SYMPTOM_DIARY;
+  const usualHeart = { breathlessness: 'usual', 'ankle-swelling': 'usual', pillows: 'usual', dizziness: 'no', tiredness: 'usual' };
+  const heartDiary = (id: string, at: Date, changed: Record<string, string>) => {
+    const answers = Object.entries({ ...usualHeart, ...changed }).map(([linkId, value]) => ({ linkId, value }));
+    return questionnaireFindings(heart, { id, questionnaireId: heart.id, questionnaireVersion: heart.version, authoredAt: at, ...scoreResponse(heart, answers) });
+  };
+  const systolicLow = ruleNamed(TELEHJERTE_DEFAULTS, 'systolic-low');
+  const weight24h = ruleNamed(TELEHJERTE_DEFAULTS, 'weight-gain-24h');
+  /** What the service does: fold the fresh findings and the pairs they make with the open alerts. */
+  const fold = (store: Store, fresh: Finding[], now: Date) => store.apply([...fresh, ...symptomReadingFindings(fresh, [...store.alerts.values()])], now);
+  const reds = (store: Store) => [...store.alerts.values()].filter((a) => a.severity === 'red' && a.status !== 'resolved').map((a) => a.rule);
+
+  it.each([
+    ['dizzy first, then systolic 85 (yellow) the next morning', 'diary-first', 'combined-dizzy-low-systolic'],
+    ['systolic 85 first, then dizzy in the evening diary', 'reading-first', 'combined-dizzy-low-systolic'],
+  ] as const)('%s: red together', (_title, order, rule) => {
+    const store = new Store();
+    const diary = () => fold(store, heartDiary('r1', order === 'diary-first' ? day(0) : day(0, 10), { dizziness: 'dizzy' }), order === 'diary-first' ? day(0) : day(0, 10));
+    const bp = () => fold(store, evaluate([systolicLow], [reading('bp1', LOINC.systolic, 85, order === 'diary-first' ? day(0, 20) : day(0))], []), order === 'diary-first' ? day(0, 20) : day(0));
+    if (order === 'diary-first') diary();
+    else bp();
+    expect(reds(store)).toEqual([]);
+    if (order === 'diary-first') bp();
+    else diary();
+    expect(reds(store)).toEqual([rule]);
+    expect(store.get(rule)).toMatchObject({ kind: 'questionnaire', severity: 'red', status: 'open', value: 85 });
+    expect(store.get(rule).message).toMatch(/^Symptom og måling peger samme vej .*Svimmelhed og systolisk blodtryk 85 mmHg — tegn på forværring$/);
+  });
+
+  it('ankles more swollen + a weight gain of 1.2 kg in a day: red; either alone stays yellow', () => {
+    const alone = new Store();
+    fold(alone, evaluate([weight24h], [weight('w2', 81.2, day(1))], [weight('w1', 80, day(0))]), day(1));
+    expect(reds(alone)).toEqual([]);
+    const both = new Store();
+    fold(both, heartDiary('r1', day(0, 12), { 'ankle-swelling': 'more' }), day(0, 12));
+    fold(both, evaluate([weight24h], [weight('w2', 81.2, day(1))], [weight('w1', 80, day(0))]), day(1));
+    expect(reds(both)).toEqual(['combined-swelling-weight']);
+    expect(both.get('combined-swelling-weight').message).toContain('Mere hævede ankler eller ben og vægtøgning på 1,2 kg');
+  });
+
+  it('more breathless + SpO2 90 % (TeleKOL): red', () => {
+    const diary = TELEKOL_SYMPTOM_DIARY;
+    const usual = { breathlessness: 'worse', cough: 'usual', 'sputum-amount': 'usual', 'sputum-colour': 'usual', fever: false, 'rescue-medicine': 'usual' };
+    const answers = Object.entries(usual).map(([linkId, value]) => ({ linkId, value }));
+    const store = new Store();
+    store.measure([spo2Low], [spo2('s1', 90, day(0))], day(0));
+    fold(store, questionnaireFindings(diary, { id: 'r1', questionnaireId: diary.id, questionnaireVersion: diary.version, authoredAt: day(0, 3), ...scoreResponse(diary, answers) }), day(0, 3));
+    expect(reds(store)).toEqual(['combined-breathless-spo2']);
+  });
+
+  it('not together: further apart than the window, a resolved half, or a half back in range', () => {
+    const apart = new Store();
+    fold(apart, heartDiary('r1', day(0), { dizziness: 'dizzy' }), day(0));
+    const late = new Date(day(0).getTime() + SYMPTOM_READING_WINDOW_MS + 60_000);
+    fold(apart, evaluate([systolicLow], [reading('bp1', LOINC.systolic, 85, late)], []), late);
+    expect(reds(apart)).toEqual([]);
+
+    const resolved = new Store();
+    fold(resolved, heartDiary('r1', day(0), { dizziness: 'dizzy' }), day(0));
+    resolved.alerts.set('questionnaire-telehjerte-symptom-diary:dizziness', { ...resolved.get('questionnaire-telehjerte-symptom-diary:dizziness'), status: 'resolved' });
+    fold(resolved, evaluate([systolicLow], [reading('bp1', LOINC.systolic, 85, day(0, 2))], []), day(0, 2));
+    expect(reds(resolved)).toEqual([]);
+
+    const recovered = new Store();
+    fold(recovered, evaluate([systolicLow], [reading('bp1', LOINC.systolic, 85, day(0))], []), day(0));
+    fold(recovered, evaluate([systolicLow], [reading('bp2', LOINC.systolic, 120, day(0, 2))], []), day(0, 2));
+    fold(recovered, heartDiary('r1', day(0, 3), { dizziness: 'dizzy' }), day(0, 3));
+    expect(reds(recovered)).toEqual([]);
+  });
+
+  it('a red half needs no pair: fainting with a low systolic is red once, not twice', () => {
+    const store = new Store();
+    fold(store, evaluate([systolicLow], [reading('bp1', LOINC.systolic, 85, day(0))], []), day(0));
+    fold(store, heartDiary('r1', day(0, 1), { dizziness: 'fainted' }), day(0, 1));
+    expect(reds(store)).toEqual(['questionnaire-telehjerte-symptom-diary:dizziness']);
+  });
+});
+
+describe('issue 17 · 6. unanswered diaries raise missing data, and a missing-data yellow nobody acts on is escalated', () => {
+  // TeleKOL: the symptom diary daily for the first 14 days
+  const plan = { plan: PROGRAMME_PLANS.TeleKOL, startedAt: day(0) };
+  const diaryFinding = (findings: Finding[]) => findings.find((f) => f.rule === 'unanswered-telekol-symptom-diary')!;
+
+  it('yellow the day after a due day without an answer; in range while the day lasts and after an answer', () => {
+    expect(diaryFinding(planUnansweredFindings(plan, {}, day(0, 10)))).toMatchObject({ kind: 'missing', severity: null });
+    const late = diaryFinding(planUnansweredFindings(plan, {}, day(2)));
+    expect(late).toMatchObject({ kind: 'missing', severity: 'yellow', messageKey: 'unanswered.late' });
+    expect(late.message).toMatch(/^Symptomdagbog \(KOL\) er ikke besvaret i \d+ timer, selvom planen forventer den$/);
+    expect(diaryFinding(planUnansweredFindings(plan, { 'telekol-symptom-diary': day(1, 2) }, day(1, 20)))).toMatchObject({ severity: null, messageKey: 'unanswered.received' });
+  });
+
+  it('a questionnaire off the plan clears its alert (in range, "not planned")', () => {
+    const none = { plan: { ...PROGRAMME_PLANS.TeleKOL, activities: PROGRAMME_PLANS.TeleKOL.activities.filter((a) => !a.activity.startsWith('questionnaire:')) }, startedAt: day(0) };
+    expect(planUnansweredFindings(none, {}, day(5))).toEqual([]);
+    expect(planUnansweredFindings(none, {}, day(5), null, { alsoCheck: ['telekol-symptom-diary'] })).toEqual([expect.objectContaining({ severity: null, messageKey: 'unanswered.notPlanned' })]);
+  });
+
+  it('a missing-data yellow open past the limit is escalated and stays yellow; acknowledged, red or "review limits" are not', () => {
+    const store = new Store();
+    store.apply(planUnansweredFindings(plan, {}, day(2)), day(2));
+    const alert = store.get('unanswered-telekol-symptom-diary');
+    const after = (ms: number) => new Date(day(2).getTime() + ms);
+    expect(isStaleMissingData(alert, after(DEFAULT_STALE_MISSING_AFTER_MS - 60_000))).toBe(false);
+    expect(isStaleMissingData(alert, after(DEFAULT_STALE_MISSING_AFTER_MS))).toBe(true);
+    expect(isStaleMissingData({ ...alert, status: 'acknowledged' }, after(DEFAULT_STALE_MISSING_AFTER_MS))).toBe(false);
+    expect(isStaleMissingData({ ...alert, escalated: true }, after(DEFAULT_STALE_MISSING_AFTER_MS))).toBe(false);
+    expect(isStaleMissingData({ ...alert, rule: LIMITS_REVIEW_RULE }, after(DEFAULT_STALE_MISSING_AFTER_MS))).toBe(false);
+    expect(isStaleMissingData({ ...alert, kind: 'absolute' }, after(DEFAULT_STALE_MISSING_AFTER_MS))).toBe(false);
+  });
+});
+
+describe('issue 17 · 7. service hours in Copenhagen time (weekdays 08–15 by default)', () => {
+  it.each([
+    ['Monday 07:59 (winter, UTC+1)', '2026-11-30T06:59:00Z', false],
+    ['Monday 08:00', '2026-11-30T07:00:00Z', true],
+    ['Friday 14:59', '2026-12-04T13:59:00Z', true],
+    ['Friday 15:00', '2026-12-04T14:00:00Z', false],
+    ['Saturday 10:00', '2026-12-05T09:00:00Z', false],
+    ['Monday 08:30 in summer (UTC+2): 06:30 UTC', '2026-06-01T06:30:00Z', true],
+    ['Monday 07:30 in summer: 05:30 UTC, where a UTC clock would say inside at 08:00 UTC+1', '2026-06-01T05:30:00Z', false],
+  ] as const)('%s: inside = %s', (_title, at, inside) => {
+    expect(insideServiceHours(DEFAULT_SERVICE_HOURS, new Date(at))).toBe(inside);
+  });
+
+  it('a patient is inside when one of their hospital teams is; the municipality’s hours do not count', () => {
+    const saturdayNoon = new Date('2026-12-05T11:00:00Z');
+    const weekend = { weekdays: [6, 7], from: '09:00', to: '17:00' };
+    expect(anyInsideServiceHours([{ kind: 'hospital', serviceHours: DEFAULT_SERVICE_HOURS }, { kind: 'municipality', serviceHours: weekend }], saturdayNoon)).toBe(false);
+    expect(anyInsideServiceHours([{ kind: 'hospital', serviceHours: DEFAULT_SERVICE_HOURS }, { kind: 'hospital', serviceHours: weekend }], saturdayNoon)).toBe(true);
+  });
+});
+
+describe('issue 17 · 9. discharged (end of programme) is not paused', () => {
+  it('discharged from the moment it is set; a pause is not a discharge', () => {
+    expect(isDischargedAt({ dischargedAt: day(3) }, day(2))).toBe(false);
+    expect(isDischargedAt({ dischargedAt: day(3) }, day(3))).toBe(true);
+    expect(isDischargedAt({ dischargedAt: null }, day(30))).toBe(false);
   });
 });

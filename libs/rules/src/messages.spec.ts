@@ -120,6 +120,14 @@ const EXAMPLES: Record<MessageKey, [MessageParams, string, string]> = {
     'Breathlessness in daily life (mMRC): mMRC 2 (previous answer: mMRC 1)',
   ],
   'questionnaire.fine': [{ questionnaireId: 'telehjerte-symptom-diary', version: '1' }, 'Symptomdagbog (hjertesvigt): ingen bekymrende svar', 'Symptom diary (heart failure): no worrying answers'],
+  'combined.symptomAndReading': [
+    { pair: 'swelling-weight', questionnaireId: 'telehjerte-symptom-diary', version: '1', answers: 'ankle-swelling=more', code: W, readingKind: 'change', value: 1.2, unit: 'kg', hours: 20 },
+    'Symptom og måling peger samme vej (20 timer imellem): Symptomdagbog (hjertesvigt): Mere hævede ankler eller ben og vægtøgning på 1,2 kg — tegn på forværring',
+    'Symptom and reading point the same way (20 h apart): Symptom diary (heart failure): More swollen ankles or legs and weight gain of 1.2 kg — signs of deterioration',
+  ],
+  'unanswered.late': [{ questionnaireId: 'telekol-symptom-diary', hours: 50 }, 'Symptomdagbog (KOL) er ikke besvaret i 50 timer, selvom planen forventer den', 'Symptom diary (COPD) not answered for 50 h, although the care plan expects it'],
+  'unanswered.received': [{ questionnaireId: 'telekol-symptom-diary', hours: 3 }, 'Symptomdagbog (KOL) besvaret for 3 timer siden', 'Symptom diary (COPD) answered 3 h ago'],
+  'unanswered.notPlanned': [{ questionnaireId: 'mmrc' }, 'Åndenød i hverdagen (mMRC) indgår ikke længere i patientens plan', "Breathlessness in daily life (mMRC) is no longer part of the patient's care plan"],
 };
 
 describe('alert messages a nurse reads (alertMessage)', () => {

@@ -26,6 +26,7 @@ import { codeName, flagName, typeName, type Locale } from './wording';
  * | `personal` | 1 when a fall is measured from a personal best a clinician set, 0 from the best reading in `days` |
  * | `minutes`, `repeats` | a red that needs (or got) a repeat: the window, and how many red readings came within it |
  * | `previous` | the patient's previous answer to the item, as `linkId=value` |
+ * | `pair`, `readingKind` | symptom and reading together: the pair's id, and the kind of the reading's rule (`absolute`, `change`, `baseline`) |
  */
 export type MessageParams = Record<string, number | string>;
 
@@ -61,6 +62,10 @@ export const MESSAGE_KEYS = [
   'questionnaire.concern',
   'questionnaire.fine',
   'questionnaire.worse',
+  'combined.symptomAndReading',
+  'unanswered.late',
+  'unanswered.received',
+  'unanswered.notPlanned',
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
@@ -141,6 +146,15 @@ function previousText(p: Reader, l: Locale): string {
   return option ? (option.summary ?? option.label)[l] : value || '?';
 }
 const isWeight = (p: Reader) => p.str('code') === LOINC.bodyWeight;
+/** The reading half of a symptom-and-reading red: "iltmætning 90 %", "vægtøgning 1,6 kg". */
+function readingText(p: Reader, l: Locale): string {
+  const name = codeName(p.str('code'), l);
+  const lower = /\d/.test(name) ? name : name.toLowerCase();
+  if (p.str('readingKind') === 'change') return l === 'da' ? `${isWeight(p) ? 'vægtøgning' : `ændring i ${lower}`} på ${p.u('value')}` : `${isWeight(p) ? 'weight gain' : `change in ${lower}`} of ${p.u('value')}`;
+  return `${lower} ${p.u('value')}`;
+}
+/** The questionnaire's title as the nurse reads it, from `questionnaireId`. */
+const titleOf = (p: Reader, l: Locale): string => questionnaireOf(p)?.title[l] ?? p.str('questionnaireId');
 
 const TEMPLATES: Record<MessageKey, Record<Locale, Template>> = {
   'absolute.below': {
@@ -270,6 +284,22 @@ const TEMPLATES: Record<MessageKey, Record<Locale, Template>> = {
     da: (p, l) => `${answersText(p, l)} (forrige svar: ${previousText(p, l)})`,
     en: (p, l) => `${answersText(p, l)} (previous answer: ${previousText(p, l)})`,
   },
+  'combined.symptomAndReading': {
+    da: (p, l) => `Symptom og måling peger samme vej (${hoursText(p.num('hours'), l)} imellem): ${answersText(p, l)} og ${readingText(p, l)} — tegn på forværring`,
+    en: (p, l) => `Symptom and reading point the same way (${hoursText(p.num('hours'), l)} apart): ${answersText(p, l)} and ${readingText(p, l)} — signs of deterioration`,
+  },
+  'unanswered.late': {
+    da: (p, l) => `${titleOf(p, l)} er ikke besvaret i ${hoursText(p.num('hours'), l)}, selvom planen forventer den`,
+    en: (p, l) => `${titleOf(p, l)} not answered for ${hoursText(p.num('hours'), l)}, although the care plan expects it`,
+  },
+  'unanswered.received': {
+    da: (p, l) => `${titleOf(p, l)} besvaret for ${hoursText(p.num('hours'), l)} siden`,
+    en: (p, l) => `${titleOf(p, l)} answered ${hoursText(p.num('hours'), l)} ago`,
+  },
+  'unanswered.notPlanned': {
+    da: (p, l) => `${titleOf(p, l)} indgår ikke længere i patientens plan`,
+    en: (p, l) => `${titleOf(p, l)} is no longer part of the patient's care plan`,
+  },
   'questionnaire.fine': {
     da: (p, l) => `${questionnaireOf(p)?.title[l] ?? p.str('questionnaireId')}: ingen bekymrende svar`,
     en: (p, l) => `${questionnaireOf(p)?.title[l] ?? p.str('questionnaireId')}: no worrying answers`,
@@ -319,6 +349,9 @@ const RULE_LABELS: Record<string, Record<Locale, string>> = {
   'missing-spirometry': { da: 'Mangler lungefunktionsmåling', en: 'Missing spirometry' },
   'missing-body-weight': { da: 'Mangler vægtmåling', en: 'Missing body weight' },
   'missing-blood-pressure': { da: 'Mangler blodtryksmåling', en: 'Missing blood pressure' },
+  'combined-breathless-spo2': { da: 'Mere åndenød og lavere iltmætning', en: 'More breathless and lower oxygen saturation' },
+  'combined-swelling-weight': { da: 'Hævede ankler og vægtøgning', en: 'Swollen ankles and weight gain' },
+  'combined-dizzy-low-systolic': { da: 'Svimmelhed og lavt blodtryk', en: 'Dizziness and low blood pressure' },
 };
 
 /** What a rule watches, enough to name it when its id is not one of the programme's. */
@@ -374,6 +407,9 @@ export function ruleLabel(rule: string | RuleShape, locale: Locale): string {
   // (one alert per item: questionnaire-<id>:<linkId>, named by the questionnaire too)
   const questionnaire = id.startsWith('questionnaire-') ? questionnaireDefinition(id.slice('questionnaire-'.length).split(':')[0] ?? '') : undefined;
   if (questionnaire) return questionnaire.title[locale];
+  // an unanswered questionnaire the plan expects (issue 17, item 6): unanswered-<id>
+  const unanswered = id.startsWith('unanswered-') ? questionnaireDefinition(id.slice('unanswered-'.length)) : undefined;
+  if (unanswered) return locale === 'da' ? `Mangler svar: ${unanswered.title.da}` : `Missing answers: ${unanswered.title.en}`;
   if (typeof rule === 'string') return rule;
   return describe(rule, locale) ?? id;
 }

@@ -1,4 +1,4 @@
-import { isMeasurementActivity, type MeasurementType, type ThresholdRule } from '@tm/contracts';
+import { isMeasurementActivity, type ActivityName, type MeasurementType, type ThresholdRule } from '@tm/contracts';
 import { missingFinding, type EvaluateOptions, type Finding } from './evaluate';
 import type { MessageKey, MessageParams } from './messages';
 import { addDays, localDate, PLAN_TIME_ZONE, planDayOf, startOfLocalDay } from './plan-calendar';
@@ -12,13 +12,13 @@ import { DEFAULT_LOCALE } from './wording';
 const LOOKAHEAD_DAYS = 400;
 
 /**
- * When data of `type` counts as missing, given the last of it (or the start of monitoring): at the
+ * When data of `type` (a measurement type, or `questionnaire:<id>` for answers) counts as missing, given the last of it (or the start of monitoring): at the
  * end of the first day after that day on which the plan expects the type. On a twice-weekly plan
  * (days 0 and 3) a reading on day 0 is missing from the end of day 3 — the alarm comes on day 4,
  * the day after the missed measurement, and never on the days in between. Null when the plan does
  * not expect the type (within LOOKAHEAD_DAYS).
  */
-export function missingDeadline(p: PlanInForce, type: MeasurementType, reference: Date, timeZone: string = PLAN_TIME_ZONE): Date | null {
+export function missingDeadline(p: PlanInForce, type: ActivityName, reference: Date, timeZone: string = PLAN_TIME_ZONE): Date | null {
   const refDay = planDayOf(p.startedAt, reference, timeZone);
   // no line of the type is in force after the reference day: nothing is ever due (and no day-by-day search)
   if (!p.plan.activities.some((a) => a.activity === type && (a.toDay === undefined || a.toDay > refDay))) return null;

@@ -1,7 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { DomainError } from '../shared/errors';
 
-export type CareErrorCode = 'unknown_questionnaire' | 'invalid_answers' | 'authored_in_future' | 'implausible_time' | 'response_id_taken' | 'invalid_range' | 'not_a_patient' | 'patient_not_found' | 'plan_start_implausible';
+export type CareErrorCode = 'unknown_questionnaire' | 'invalid_answers' | 'authored_in_future' | 'implausible_time' | 'response_id_taken' | 'invalid_range' | 'not_a_patient' | 'patient_not_found' | 'plan_start_implausible' | 'already_discharged';
 
 const STATUS: Record<CareErrorCode, number> = {
   unknown_questionnaire: HttpStatus.BAD_REQUEST,
@@ -13,6 +13,7 @@ const STATUS: Record<CareErrorCode, number> = {
   not_a_patient: HttpStatus.FORBIDDEN,
   patient_not_found: HttpStatus.NOT_FOUND,
   plan_start_implausible: HttpStatus.BAD_REQUEST,
+  already_discharged: HttpStatus.CONFLICT,
 };
 
 /** Errors of care plans, questionnaires and the patient's own routes, each with its code. */

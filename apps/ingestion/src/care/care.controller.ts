@@ -1,14 +1,19 @@
-import { Body, Controller, Get, Put, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put, Query, UseGuards } from '@nestjs/common';
 import {
   AdherenceQuerySchema,
+  BoardAdherenceQuerySchema,
   CarePlanBodySchema,
+  DischargeBodySchema,
   QUESTIONNAIRES,
   QuestionnaireResponsesQuerySchema,
   type Adherence,
   type AdherenceQuery,
+  type BoardAdherenceQuery,
   type PatientAdherenceSummary,
   type CarePlanBody,
   type CarePlanVersion,
+  type Discharge,
+  type DischargeBody,
   type PatientCarePlan,
   type QuestionnaireDefinition,
   type QuestionnaireResponsesQuery,
@@ -19,6 +24,7 @@ import { AnyRole, AuthGuard, CurrentUser, Roles, SourceAddress } from '../auth/a
 import type { AuthenticatedUser } from '../auth/auth.service';
 import { ZodPipe } from '../auth/zod-pipe';
 import { CareService } from './care.service';
+import { DischargeService } from './discharge.service';
 
 /**
  * Care plans, adherence and questionnaire answers for clinicians (ARCHITECTURE.md §10). A nurse
@@ -28,7 +34,10 @@ import { CareService } from './care.service';
 @Controller()
 @UseGuards(AuthGuard)
 export class CareController {
-  constructor(private readonly care: CareService) {}
+  constructor(
+    private readonly care: CareService,
+    private readonly discharges: DischargeService,
+  ) {}
 
   /** The questionnaire definitions (every signed-in user: the patient's app renders them). */
   @Get('api/questionnaires')
@@ -41,6 +50,18 @@ export class CareController {
   @ReadsPatient('patient.care_plan.read', { detail: (_q, view: PatientCarePlan) => ({ version: view.version }) })
   plan(@PatientId() patientId: string): Promise<PatientCarePlan> {
     return this.care.plan(patientId, new Date());
+  }
+
+  /**
+   * Ends the patient's programme (issue 17, item 9): readings are still stored but raise nothing,
+   * nothing is missing, and the open alerts are resolved. 409 when already discharged.
+   */
+  @Post('api/patients/:id/discharge')
+  @HttpCode(200)
+  @Roles('nurse', 'admin')
+  @ChangesPatient({ body: DischargeBodySchema })
+  discharge(@PatientId() patientId: string, @Body(new ZodPipe(DischargeBodySchema)) body: DischargeBody, @CurrentUser() user: AuthenticatedUser, @SourceAddress() source: string): Promise<Discharge> {
+    return this.discharges.discharge({ user, source }, patientId, body, new Date());
   }
 
   /** Every stored version of the plan, newest first. */
@@ -65,7 +86,8 @@ export class CareController {
 
   /**
    * The board's adherence column, for every patient the caller may see: expected vs received over
-   * the range (default: this calendar week up to today), and what is overdue by the plan now.
+   * the range (default: this calendar week up to today), and what is overdue by the plan now;
+   * `patients` narrows it to the board's page.
    */
   @Get('api/patients/adherence')
   @ReadsPatients('patients.adherence.read', {
@@ -73,7 +95,7 @@ export class CareController {
     // the range as answered (every row has the same)
     detail: (_q, rows: PatientAdherenceSummary[]) => rangeOf(rows),
   })
-  adherenceOfAll(@Query(new ZodPipe(AdherenceQuerySchema)) query: AdherenceQuery, @CurrentUser() user: AuthenticatedUser): Promise<PatientAdherenceSummary[]> {
+  adherenceOfAll(@Query(new ZodPipe(BoardAdherenceQuerySchema)) query: BoardAdherenceQuery, @CurrentUser() user: AuthenticatedUser): Promise<PatientAdherenceSummary[]> {
     return this.care.adherenceOfAll(user, query, new Date());
   }
 

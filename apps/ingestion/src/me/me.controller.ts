@@ -7,6 +7,7 @@ import {
   TrendsQuerySchema,
   type Me,
   type ObservationRow,
+  type PatientRedStatus,
   type PatientCarePlan,
   type QuestionnaireResponse,
   type QuestionnaireResponsesQuery,
@@ -22,6 +23,7 @@ import { ZodPipe } from '../auth/zod-pipe';
 import { CareService } from '../care/care.service';
 import { QuestionnaireService } from '../care/questionnaire.service';
 import { PatientsService } from '../patients/patients.service';
+import { RedStatusService } from './red-status';
 
 /**
  * The patient's own app (ARCHITECTURE.md §10): who they are, their plan, what is due today, their
@@ -36,6 +38,7 @@ export class MeController {
     private readonly patients: PatientsService,
     private readonly care: CareService,
     private readonly questionnaires: QuestionnaireService,
+    private readonly reds: RedStatusService,
   ) {}
 
   /** `{ patientId, displayName, programme, careTeams: [{ id, name, kind, phone }] }`. */
@@ -56,6 +59,16 @@ export class MeController {
   @ReadsPatient('patient.today.read', { patient: 'own' })
   today(@PatientId() patientId: string): Promise<Today> {
     return this.care.today(patientId, new Date());
+  }
+
+  /**
+   * Whether a red is open, whether the care team has seen it, and whether the team is at work now:
+   * the app's "what to do now" (PatientRedStatusSchema).
+   */
+  @Get('red-status')
+  @ReadsPatient('patient.red_status.read', { patient: 'own' })
+  redStatus(@PatientId() patientId: string): Promise<PatientRedStatus> {
+    return this.reds.of(patientId, new Date());
   }
 
   /** Own readings, each with when the hospital received it (`receivedAt`). */

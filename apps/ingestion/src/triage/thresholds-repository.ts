@@ -19,6 +19,8 @@ export interface PatientForRules {
   pausedFrom: Date | null;
   /** when a pause was last lifted early */
   resumedAt: Date | null;
+  /** the end of the programme (issue 17, item 9); null while the patient is in it */
+  dischargedAt: Date | null;
   createdAt: Date;
   /** hours within which each expected measurement type should arrive */
   schedule: Partial<Record<MeasurementType, number>>;
@@ -36,6 +38,7 @@ interface PatientRuleRow {
   paused_until: Date | null;
   paused_from: Date | null;
   resumed_at: Date | null;
+  discharged_at: Date | null;
   created_at: Date;
   schedule: Record<string, unknown>;
   rules: ThresholdRule[] | null;
@@ -57,7 +60,7 @@ interface PatientRuleRow {
  */
 export async function patientsForRules(db: Queryable, patientIds: readonly string[]): Promise<Map<string, PatientForRules>> {
   const { rows } = await db.query<PatientRuleRow>(
-    `SELECT p.id, p.programme, p.paused_until, p.paused_from, p.resumed_at, p.created_at, p.schedule, t.rules, t.effective_from, t.changed_by, t.approved_by, t.review_at,
+    `SELECT p.id, p.programme, p.paused_until, p.paused_from, p.resumed_at, p.discharged_at, p.created_at, p.schedule, t.rules, t.effective_from, t.changed_by, t.approved_by, t.review_at,
             c.plan, c.started_at AS plan_started_at, c.version AS plan_version, c.changed_by AS plan_changed_by, c.changed_at AS plan_changed_at
        FROM patients p
        LEFT JOIN LATERAL (SELECT rules, effective_from, changed_by, approved_by, review_at FROM thresholds WHERE patient_id = p.id ORDER BY effective_from DESC, id DESC LIMIT 1) t ON true
@@ -79,7 +82,7 @@ function patientOf(r: PatientRuleRow): PatientForRules {
     r.plan && r.plan_started_at && r.plan_changed_at
       ? { plan: r.plan, startedAt: r.plan_started_at, version: Number(r.plan_version ?? 1), changedBy: r.plan_changed_by, changedAt: r.plan_changed_at }
       : null;
-  return { id: r.id, programme: r.programme, pausedUntil: r.paused_until, pausedFrom: r.paused_from, resumedAt: r.resumed_at, createdAt: r.created_at, schedule, override, limitsApprovedBy: r.approved_by, limitsReviewAt: r.review_at, plan };
+  return { id: r.id, programme: r.programme, pausedUntil: r.paused_until, pausedFrom: r.paused_from, resumedAt: r.resumed_at, dischargedAt: r.discharged_at, createdAt: r.created_at, schedule, override, limitsApprovedBy: r.approved_by, limitsReviewAt: r.review_at, plan };
 }
 
 /** The care plan in force: the latest stored version, else the programme's default plan from enrolment. */

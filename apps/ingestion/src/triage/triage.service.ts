@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { scoreResponse } from '@tm/rules';
+import { DEFAULT_STALE_MISSING_AFTER_MS, scoreResponse } from '@tm/rules';
 import type { Alert, Measurement, MeasurementRejection, QuestionnaireDefinition, QuestionnaireResponse } from '@tm/contracts';
+import { EscalationRoute } from '../alerts/escalation-route';
 import { insertResponses, type ResponseRow } from '../care/questionnaire-repository';
 import type { Config } from '../config';
 import { retryWhileUnavailable, type Db, type Queryable } from '../db/db';
@@ -56,6 +57,7 @@ export interface AnswerToStore {
 export class TriageService implements OnModuleInit, OnModuleDestroy {
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
+  private readonly route: EscalationRoute;
 
   constructor(
     @Inject(DB) private readonly db: Db,
@@ -63,7 +65,9 @@ export class TriageService implements OnModuleInit, OnModuleDestroy {
     @Inject(CONFIG) private readonly config: Config,
     @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.route = new EscalationRoute(config.ESCALATION_WEBHOOK_URL, db, logger);
+  }
 
   onModuleInit(): void {
     this.timers = [
@@ -177,17 +181,22 @@ export class TriageService implements OnModuleInit, OnModuleDestroy {
    * Raises the missing-data alert of every patient (or of these) whose expected types have been
    * silent longer than the schedule at `now`. Runs every minute; tests pass a later `now`.
    */
-  checkMissingData(now: Date, patientIds?: readonly string[]): Promise<void> {
-    return this.runCheck('missing_data', (tx) => triageMissingData(tx, now, patientIds));
+  async checkMissingData(now: Date, patientIds?: readonly string[]): Promise<void> {
+    await this.runCheck('missing_data', (tx) => triageMissingData(tx, now, patientIds));
   }
 
-  /** Escalates each red that nobody acknowledged within ESCALATE_AFTER_MINUTES of `now`. */
-  checkEscalations(now: Date): Promise<void> {
-    return this.runCheck('escalation', (tx) => triageEscalations(tx, now, this.config.ESCALATE_AFTER_MINUTES * 60_000));
+  /**
+   * Escalates each red that nobody acknowledged within ESCALATE_AFTER_MINUTES of `now`, and each
+   * missing-data yellow left open past DEFAULT_STALE_MISSING_AFTER_MS; after the commit, sends them
+   * along the escalation route (ESCALATION_WEBHOOK_URL, issue 17 item 7).
+   */
+  async checkEscalations(now: Date): Promise<void> {
+    const outcome = await this.runCheck('escalation', (tx) => triageEscalations(tx, now, this.config.ESCALATE_AFTER_MINUTES * 60_000, DEFAULT_STALE_MISSING_AFTER_MS));
+    await this.route.send(outcome.escalated ?? [], now);
   }
 
   /** A clock's check commits in one transaction, retried while the database is unreachable. */
-  private async runCheck(check: 'missing_data' | 'escalation', work: (tx: Queryable) => Promise<TriageOutcome>): Promise<void> {
+  private async runCheck(check: 'missing_data' | 'escalation', work: (tx: Queryable) => Promise<TriageOutcome>): Promise<TriageOutcome> {
     const outcome = await retryWhileUnavailable(() => this.db.transaction(work), {
       minDelayMs: 250,
       maxDelayMs: 10_000,
@@ -196,6 +205,7 @@ export class TriageService implements OnModuleInit, OnModuleDestroy {
       onRetry: (error, attempt, delay) => this.logger.warn({ event: 'alert_check_waiting', check, attempt, retryInMs: delay, err: error.message }, 'database unavailable; check retried'),
     });
     this.committed(check, outcome);
+    return outcome;
   }
 
   /** After a commit: count the alerts raised, and tell the bus what changed. */

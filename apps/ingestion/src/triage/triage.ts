@@ -1,12 +1,30 @@
-import type { Alert, AnswerValue, Flags, Measurement, QuestionnaireDefinition } from '@tm/contracts';
-import { applyFinding, escalate, evaluate, historyRangesFor, isEscalationDue, isPausedAt, limitsReviewFinding, questionnaireFindings, withinPause, type Finding, type NewAlert, type ObservationPoint } from '@tm/rules';
+import { QUESTIONNAIRES, type Alert, type AnswerValue, type Flags, type Measurement, type QuestionnaireDefinition } from '@tm/contracts';
+import {
+  applyFinding,
+  escalate,
+  evaluate,
+  historyRangesFor,
+  isDischargedAt,
+  isEscalationDue,
+  isPausedAt,
+  isStaleMissingData,
+  limitsReviewFinding,
+  PLAN_TIME_ZONE,
+  planUnansweredFindings,
+  questionnaireFindings,
+  symptomReadingFindings,
+  withinPause,
+  type Finding,
+  type NewAlert,
+  type ObservationPoint,
+} from '@tm/rules';
 import type { ResponseRow } from '../care/questionnaire-repository';
 import type { Queryable } from '../db/db';
 import { appendLiveEvents, type LiveEvent, type NewObservationEvent } from '../live/live-events';
 import { insertAlerts, saveAlerts, unresolvedAlerts } from './alert-store';
 import { lastSeenOf, recordLastSeen } from './last-seen-repository';
 import { lockPatients } from './patient-locks';
-import { missingFindings, monitoredSince, patientsForRules, rulesFor } from './thresholds-repository';
+import { missingFindings, monitoredSince, patientsForRules, planInForce, rulesFor } from './thresholds-repository';
 
 /**
  * How many stored points of one code a batch's rules may read per patient. Clinically a window
@@ -19,6 +37,8 @@ export const MAX_HISTORY_POINTS = 200;
 export interface TriageOutcome {
   events: LiveEvent[];
   raised: Alert[];
+  /** the alerts this step escalated, for the escalation route (the escalation timer only) */
+  escalated?: Alert[];
 }
 
 /**
@@ -39,7 +59,8 @@ export async function triageStored(tx: Queryable, stored: readonly Measurement[]
   const duringPause = new Set<string>();
   for (const m of stored) {
     const patient = patients.get(m.patientId);
-    if (!patient) continue;
+    // a discharged patient's readings are stored (the record is kept) and raise nothing (issue 17, item 9)
+    if (!patient || isDischargedAt(patient, now)) continue;
     if (withinPause(patient, new Date(m.measuredAt))) duringPause.add(m.id);
     const points = pointsByPatient.get(m.patientId) ?? [];
     for (const c of m.components) points.push({ measurementId: m.id, code: c.code, value: c.value, unit: c.unit, measuredAt: new Date(m.measuredAt), flags: m.flags, type: m.type });
@@ -80,8 +101,10 @@ export async function triageAnswers(tx: Queryable, fresh: readonly ResponseRow[]
   for (const r of [...fresh].sort((a, b) => a.authoredAt.getTime() - b.authoredAt.getTime())) {
     const definition = definitions.get(r.id);
     const patient = patients.get(r.patientId);
-    if (!definition || (patient && withinPause(patient, r.authoredAt))) continue;
-    findings.set(r.patientId, [...(findings.get(r.patientId) ?? []), ...questionnaireFindings(definition, r, { previous: previous.get(r.id) ?? null })]);
+    if (!definition || (patient && (withinPause(patient, r.authoredAt) || isDischargedAt(patient, now)))) continue;
+    // the answer ends its questionnaire's "not answered" alarm (issue 17, item 6), as a reading ends its type's
+    const answered = patient ? planUnansweredFindings(planInForce(patient), { [r.questionnaireId]: r.authoredAt }, now, monitoredSince(patient, now), { alsoCheck: [r.questionnaireId] }).filter((f) => f.threshold.questionnaireId === r.questionnaireId) : [];
+    findings.set(r.patientId, [...(findings.get(r.patientId) ?? []), ...questionnaireFindings(definition, r, { previous: previous.get(r.id) ?? null }), ...answered]);
   }
   return applyFindings(tx, findings, now);
 }
@@ -116,7 +139,9 @@ export async function applyFindings(tx: Queryable, findings: ReadonlyMap<string,
   const created = new Map<string, { patientId: string; alert: NewAlert }>();
   const updated = new Map<string, Alert>();
 
-  for (const [patientId, list] of findings) {
+  for (const [patientId, fresh] of findings) {
+    // a symptom and a reading pointing the same way, whichever arrived second (issue 17, item 5)
+    const list = [...fresh, ...symptomReadingFindings(fresh, open.filter((a) => a.patientId === patientId))];
     for (const finding of list) {
       const key = `${patientId}\u0000${finding.rule}`;
       const fresh = created.get(key);
@@ -153,7 +178,7 @@ function isRaisedAgain(before: Alert | undefined, after: Alert): boolean {
  */
 export async function triageMissingData(tx: Queryable, now: Date, patientIds?: readonly string[]): Promise<TriageOutcome> {
   const { rows } = await tx.query<{ id: string }>(
-    `SELECT id FROM patients WHERE (paused_until IS NULL OR paused_until <= $1) AND ($2::text[] IS NULL OR id = ANY($2)) ORDER BY id`,
+    `SELECT id FROM patients WHERE (paused_until IS NULL OR paused_until <= $1) AND (discharged_at IS NULL OR discharged_at > $1) AND ($2::text[] IS NULL OR id = ANY($2)) ORDER BY id`,
     [now, patientIds ?? null],
   );
   const ids = rows.map((r) => r.id);
@@ -161,31 +186,60 @@ export async function triageMissingData(tx: Queryable, now: Date, patientIds?: r
   await lockPatients(tx, ids);
   const patients = await patientsForRules(tx, ids);
   const lastSeen = await lastSeenOf(tx, ids);
+  const lastAnswered = await lastAnsweredOf(tx, ids);
+  const known = QUESTIONNAIRES.map((q) => q.id);
   const findings = new Map<string, Finding[]>();
   for (const patient of patients.values()) {
-    if (isPausedAt(patient, now)) continue;
+    if (isPausedAt(patient, now) || isDischargedAt(patient, now)) continue;
     // personal limits past their review date: a "review limits" yellow (issue 17, item 14)
     const review = patient.override ? [limitsReviewFinding(patient.limitsReviewAt, now)] : [];
-    findings.set(patient.id, [...missingFindings(patient, rulesFor(patient, now), lastSeen.get(patient.id) ?? {}, now, monitoredSince(patient, now)), ...review]);
+    const since = monitoredSince(patient, now);
+    // questionnaires the plan expects are watched like measurements (issue 17, item 6); the known ones off the plan clear theirs
+    const unanswered = planUnansweredFindings(planInForce(patient), lastAnswered.get(patient.id) ?? {}, now, since, { timeZone: PLAN_TIME_ZONE, alsoCheck: known });
+    findings.set(patient.id, [...missingFindings(patient, rulesFor(patient, now), lastSeen.get(patient.id) ?? {}, now, since), ...review, ...unanswered]);
   }
   return applyFindings(tx, findings, now);
 }
 
-/** Escalates each red that nobody acknowledged within `afterMs` of `now`. */
-export async function triageEscalations(tx: Queryable, now: Date, afterMs: number): Promise<TriageOutcome> {
+/**
+ * Escalates each red that nobody acknowledged within `afterMs` of `now`, and each missing-data
+ * yellow open for `staleMissingAfterMs` (issue 17, item 6: escalated, still yellow). The escalated
+ * alerts go back to the caller for the escalation route.
+ */
+export async function triageEscalations(tx: Queryable, now: Date, afterMs: number, staleMissingAfterMs: number): Promise<TriageOutcome> {
   // A paused patient's reds (measured during the pause, item 9) are shown, not escalated: the pause
-  // means someone else has the patient (e.g. admitted).
+  // means someone else has the patient (e.g. admitted). A discharged patient is nobody's to call.
   const { rows } = await tx.query<{ patient_id: string }>(
     `SELECT DISTINCT a.patient_id FROM alerts a JOIN patients p ON p.id = a.patient_id
-      WHERE a.status = 'open' AND a.severity = 'red' AND NOT a.escalated AND a.raised_at <= $1 AND (p.paused_until IS NULL OR p.paused_until <= $2)`,
-    [new Date(now.getTime() - afterMs), now],
+      WHERE a.status = 'open' AND NOT a.escalated
+        AND ((a.severity = 'red' AND a.raised_at <= $1) OR (a.severity = 'yellow' AND a.kind = 'missing' AND a.raised_at <= $3))
+        AND (p.paused_until IS NULL OR p.paused_until <= $2) AND (p.discharged_at IS NULL OR p.discharged_at > $2)`,
+    [new Date(now.getTime() - afterMs), now, new Date(now.getTime() - staleMissingAfterMs)],
   );
   const ids = rows.map((r) => r.patient_id);
   if (ids.length === 0) return { events: [], raised: [] };
   await lockPatients(tx, ids);
-  const due = (await unresolvedAlerts(tx, ids)).filter((a) => isEscalationDue(a, now, afterMs));
+  const due = (await unresolvedAlerts(tx, ids)).filter((a) => isEscalationDue(a, now, afterMs) || isStaleMissingData(a, now, staleMissingAfterMs));
   const saved = await saveAlerts(tx, due.map((a) => escalate(a, now)));
-  return { events: await appendLiveEvents(tx, saved, []), raised: [] };
+  return { events: await appendLiveEvents(tx, saved, []), raised: [], escalated: saved };
+}
+
+/**
+ * The latest answer (authoredAt) per patient and known questionnaire, one statement for all: each
+ * probe walks the (patient, authored_at) index from the newest, not the patient's whole history.
+ */
+async function lastAnsweredOf(tx: Queryable, patientIds: readonly string[]): Promise<Map<string, Record<string, Date>>> {
+  const { rows } = await tx.query<{ patient_id: string; questionnaire_id: string; last: Date }>(
+    `SELECT p.patient_id, q.questionnaire_id, l.authored_at AS last
+       FROM unnest($1::text[]) AS p(patient_id) CROSS JOIN unnest($2::text[]) AS q(questionnaire_id)
+       CROSS JOIN LATERAL (
+         SELECT r.authored_at FROM questionnaire_responses r
+          WHERE r.patient_id = p.patient_id AND r.questionnaire_id = q.questionnaire_id ORDER BY r.authored_at DESC LIMIT 1) l`,
+    [patientIds, QUESTIONNAIRES.map((q) => q.id)],
+  );
+  const out = new Map<string, Record<string, Date>>();
+  for (const r of rows) out.set(r.patient_id, { ...(out.get(r.patient_id) ?? {}), [r.questionnaire_id]: r.last });
+  return out;
 }
 
 /**
