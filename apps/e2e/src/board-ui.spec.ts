@@ -1,19 +1,17 @@
-import { existsSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { eventually, startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
-import { CHROMIUM, CHROMIUM_ARGS, DIST_INDEX } from './browser';
+import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt } from './browser';
 
 // The board as a nurse uses it on a ward: search, filters, "Mine" with "Tag patienten", and no
 // sideways scroll at tablet and phone width. Debian's Chromium against the whole platform.
-// The dashboard is built by dashboard.spec.ts (run it first, or `npm run build -w @tm/dashboard`).
 
 
-describe('the board in Chromium: search, filters, mine, narrow screens', () => {
+describe('the board in Chromium: search, filters, mine, narrow screens, a ward’s size', () => {
   let platform: TestPlatform;
   let browser: Browser;
   beforeAll(async () => {
-    if (!existsSync(DIST_INDEX)) throw new Error('the dashboard is not built: npm run build -w @tm/dashboard');
+    ensureDashboardBuilt();
     platform = await startTestPlatform();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 180_000);
@@ -60,4 +58,29 @@ describe('the board in Chromium: search, filters, mine, narrow screens', () => {
     expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`)).toEqual([]);
     await page.context().close();
   }, 60_000);
+
+  it('shows a ward of 70 a page at a time with the red first, counts every patient, and shows more on request', async () => {
+    // 60 more patients in the nurse's lung team; the last of them by id has a red alert
+    const ids = Array.from({ length: 60 }, (_, i) => `ward-${String(i + 1).padStart(3, '0')}`);
+    await platform.db.query(`INSERT INTO patients (id, display_name, programme) SELECT id, 'Ward patient ' || id, 'TeleKOL' FROM unnest($1::text[]) id`, [ids]);
+    await platform.db.query(`INSERT INTO patient_care_teams (patient_id, care_team_id) SELECT id, 'hospital-lung' FROM unnest($1::text[]) id`, [ids]);
+    await platform.db.query(
+      `INSERT INTO alerts (patient_id, rule, kind, code, severity, status, value, unit, message, measured_at, raised_at, updated_at, threshold)
+       VALUES ('ward-060', 'spo2-low', 'absolute', '59408-5', 'red', 'open', 84, '%', 'SpO2 84 %', now(), now(), now(), '{}')`,
+    );
+    const page = await signedIn(1280);
+    const order = () => page.getByTestId('triage-board').locator('tbody tr').evaluateAll((trs) => trs.map((r) => (r.getAttribute('data-testid') ?? '').replace('patient-row-', '')));
+    await eventually(async () => expect(await order()).toHaveLength(50));
+    expect((await order())[0]).toBe('ward-060');
+    // the counts are of all 70, not of the 50 shown
+    const counts = await page.getByTestId('board-counts').innerText();
+    expect(counts).toContain('1 rød patient');
+    expect(counts).toContain('69 patienter uden data');
+    const more = page.getByTestId('board-more');
+    expect(await more.innerText()).toContain('Viser 50 af 70 patienter');
+    await more.getByRole('button', { name: 'Vis 20 patienter mere' }).click();
+    await eventually(async () => expect(await order()).toHaveLength(70));
+    expect(await more.count()).toBe(0);
+    await page.context().close();
+  }, 90_000);
 });

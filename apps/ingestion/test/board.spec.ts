@@ -1,4 +1,4 @@
-import { PatientSummarySchema } from '@tm/contracts';
+import { AlertSchema, PatientAdherenceSummarySchema, PatientSummarySchema, TriageCountsSchema, AdherenceSchema } from '@tm/contracts';
 import { batchOf, connectGateway, oximetry, startTestPlatform, TestPlatform } from '../src/testing';
 
 /** The board's list as a nurse uses it: search, filters, "mine", paging, no data, and one audit row per read. */
@@ -24,7 +24,7 @@ describe('GET /api/patients: the board at a ward’s scale', () => {
   const call = async (username: string, path: string, init: RequestInit = {}) => {
     const res = await fetch(`${platform.httpUrl}${path}`, { ...init, headers: { authorization: `Bearer ${tokens.get(username)}`, 'content-type': 'application/json' } });
     const text = await res.text();
-    return { status: res.status, total: res.headers.get('x-total-count'), json: text ? (JSON.parse(text) as unknown) : null };
+    return { status: res.status, total: res.headers.get('x-total-count'), counts: res.headers.get('x-triage-counts'), json: text ? (JSON.parse(text) as unknown) : null };
   };
   const board = async (query = '', username = 'nurse') => {
     const res = await call(username, `/api/patients${query}`);
@@ -91,5 +91,61 @@ describe('GET /api/patients: the board at a ward’s scale', () => {
     const adminToken = ((await admin.json()) as { token: string }).token;
     const found = await fetch(`${platform.httpUrl}/api/admin/audit?patientId=pt-001&userId=homecare`, { headers: { authorization: `Bearer ${adminToken}` } });
     expect(((await found.json()) as Array<{ action: string }>).map((e) => e.action)).toEqual(expect.arrayContaining(['patients.read', 'patients.adherence.read']));
+  });
+
+  it('puts the reds first with sort=triage, a page at a time, and counts every colour of all pages in X-Triage-Counts', async () => {
+    const first = await call('nurse', '/api/patients?sort=triage&limit=3');
+    expect(PatientSummarySchema.array().parse(first.json).map((p) => [p.id, p.triage])).toEqual([
+      ['pt-003', 'red'],
+      ['pt-001', 'no_data'],
+      ['pt-004', 'no_data'],
+    ]);
+    expect(first.total).toBe('10');
+    expect(TriageCountsSchema.parse(JSON.parse(first.counts ?? 'null'))).toEqual({ red: 1, yellow: 0, green: 1, no_data: 8 });
+    // the last page: green after "no data"
+    const last = await call('nurse', '/api/patients?sort=triage&limit=3&offset=9');
+    expect(PatientSummarySchema.array().parse(last.json).map((p) => p.id)).toEqual(['pt-002']);
+    expect(JSON.parse(last.counts ?? 'null')).toEqual({ red: 1, yellow: 0, green: 1, no_data: 8 });
+  });
+
+  it('takes a red off the board when its alert is resolved: the board summary follows the alert', async () => {
+    const alerts = AlertSchema.array().parse((await call('nurse', '/api/alerts?patientId=pt-003')).json);
+    const red = alerts.find((a) => a.severity === 'red' && a.status !== 'resolved');
+    expect(red).toBeDefined();
+    expect((await call('nurse', `/api/alerts/${red?.id}/resolve`, { method: 'POST', body: JSON.stringify({ note: 'ringet op, målt igen' }) })).status).toBe(200);
+    expect((await board('?triage=red')).ids).toEqual([]);
+    const pt003 = (await board('?q=pt-003')).patients[0];
+    expect(pt003).toMatchObject({ id: 'pt-003', triage: 'green', triageReason: null, triageSince: null });
+  });
+
+  it('counts the board’s adherence column per day as the patient’s own adherence counts each reading', async () => {
+    const from = new Date(Date.now() - 6 * 86_400_000).toISOString();
+    const column = PatientAdherenceSummarySchema.array().parse((await call('nurse', `/api/patients/adherence?from=${encodeURIComponent(from)}`)).json);
+    for (const id of ['pt-002', 'pt-003']) {
+      const own = AdherenceSchema.parse((await call('nurse', `/api/patients/${id}/adherence?from=${encodeURIComponent(from)}`)).json);
+      const row = column.find((r) => r.patientId === id);
+      expect([id, row?.total]).toEqual([id, own.total]);
+      expect(own.total.received).toBeGreaterThanOrEqual(1);
+    }
+  });
+  it('answers the adherence column for the board’s page only when asked with patients=', async () => {
+    const page = await call('nurse', '/api/patients/adherence?patients=pt-002,pt-003');
+    expect(page.status).toBe(200);
+    expect(PatientAdherenceSummarySchema.array().parse(page.json).map((r) => r.patientId)).toEqual(['pt-002', 'pt-003']);
+    expect((await call('nurse', '/api/patients/adherence?patients=pt-002,not%20an%20id')).status).toBe(400);
+  });
+
+  it('takes a discharged patient (programme ended) off the board, lists them under discharged=1 and finds them by id with discharged=any', async () => {
+    expect((await call('homecare', '/api/patients/pt-010/discharge', { method: 'POST', body: '{}' })).status).toBe(403);
+    const done = await call('nurse', '/api/patients/pt-010/discharge', { method: 'POST', body: JSON.stringify({ note: 'forløbet slut' }) });
+    expect(done.status).toBe(200);
+    const active = await board('?limit=50');
+    expect(active.ids).not.toContain('pt-010');
+    expect(active.total).toBe(9);
+    const ended = await board('?discharged=1');
+    expect(ended.ids).toEqual(['pt-010']);
+    expect(ended.patients[0]?.dischargedAt).toEqual(expect.any(String));
+    expect((await board('?q=pt-010&discharged=any')).ids).toEqual(['pt-010']);
+    expect((await board('?q=pt-009&discharged=any')).patients[0]?.dischargedAt).toBeNull();
   });
 });

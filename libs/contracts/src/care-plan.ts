@@ -109,6 +109,20 @@ export const AdherenceQuerySchema = z.object({
 });
 export type AdherenceQuery = z.infer<typeof AdherenceQuerySchema>;
 
+/**
+ * GET /api/patients/adherence: the range, and optionally `patients` (comma-separated ids: the
+ * board's page) to answer for those of the caller's patients only, not the whole ward.
+ */
+export const BoardAdherenceQuerySchema = AdherenceQuerySchema.extend({
+  patients: z
+    .string()
+    .max(20_000)
+    .transform((s) => s.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+    .pipe(z.array(PatientIdSchema).max(500))
+    .optional(),
+});
+export type BoardAdherenceQuery = z.infer<typeof BoardAdherenceQuerySchema>;
+
 /** Expected vs received for one period. `met` counts received only up to expected (a third reading does not make up for a missed day). */
 export const AdherenceCountSchema = z.object({
   expected: z.number().int().min(0),

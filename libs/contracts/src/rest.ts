@@ -47,6 +47,11 @@ export const PatientsQuerySchema = z.object({
   team: z.string().max(100).optional(),
   /** `1`: only the patients the caller is the responsible nurse of */
   mine: z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true').optional(),
+  /** `1`: the patients whose programme has ended (discharged) instead of those in it; `any`: both (a record opened by id) */
+  discharged: z
+    .enum(['1', '0', 'true', 'false', 'any'])
+    .transform((v) => (v === 'any' ? ('any' as const) : v === '1' || v === 'true'))
+    .optional(),
   sort: PatientsSortSchema.optional(),
   limit: z.coerce.number().int().min(1).max(5000).optional(),
   offset: z.coerce.number().int().min(0).default(0),
@@ -75,6 +80,8 @@ export const PatientSummarySchema = z.object({
   triageSince: InstantSchema.nullable(),
   lastMeasurementAt: InstantSchema.nullable(),
   pausedUntil: InstantSchema.nullable(),
+  /** the end of the patient's programme (POST /api/patients/:id/discharge); null while in it */
+  dischargedAt: InstantSchema.nullable().optional(),
   /** the patient is on personal limits (set by a physician or nurse): who set them and when; null on the programme's defaults */
   personalLimits: z.object({ setBy: z.string().nullable(), setAt: InstantSchema }).nullable().optional(),
 });

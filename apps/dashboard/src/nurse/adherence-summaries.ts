@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { PatientAdherenceSummarySchema, type PatientAdherenceSummary } from '@tm/contracts';
 import { z } from 'zod';
+import { query } from '../shared/api';
 import { useLiveEvents, useResource, useSession } from '../shared/context';
 
 /**
@@ -13,16 +14,19 @@ const REFRESH_EVERY_MS = 60_000;
 
 /**
  * GET /api/patients/adherence, by patient: this week's expected vs received and what the plan says
- * is overdue (the "stale" marker). Undefined until loaded, and when the server cannot answer it:
- * the board then falls back to "no reading for 26 hours".
+ * is overdue (the "stale" marker), for the patients on screen (the board's page, or the one
+ * record), not the whole ward. Undefined until loaded, and when the server cannot answer it: the
+ * board then falls back to "no reading for 26 hours".
  */
-export function useAdherenceSummaries(): ReadonlyMap<string, PatientAdherenceSummary> | undefined {
+export function useAdherenceSummaries(patientIds: readonly string[]): ReadonlyMap<string, PatientAdherenceSummary> | undefined {
   const { api } = useSession();
   const [tick, setTick] = useState(0);
+  const patients = patientIds.join(',');
   const [summaries] = useResource(async () => {
-    const rows = await api.get('/api/patients/adherence', z.array(PatientAdherenceSummarySchema));
+    if (patients === '') return new Map<string, PatientAdherenceSummary>();
+    const rows = await api.get(`/api/patients/adherence${query({ patients })}`, z.array(PatientAdherenceSummarySchema));
     return new Map(rows.map((r) => [r.patientId, r]));
-  }, [api, tick]);
+  }, [api, tick, patients]);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => {
     const every = setInterval(() => setTick((n) => n + 1), REFRESH_EVERY_MS);

@@ -40,7 +40,7 @@ export function AdherenceView({ patientId, planChanges }: { patientId: string; p
             </td>
           );
         return (
-          <div className="table-scroll">
+          <div className="table-scroll" role="region" aria-label={t('patient.adherence')} tabIndex={0}>
             <table className="data-table adherence" data-testid="adherence">
               <caption>{t('adherence.caption', { from: formatDate(language, `${adherence.from}T12:00:00Z`), to: formatDate(language, `${adherence.to}T12:00:00Z`) })}</caption>
               <thead>

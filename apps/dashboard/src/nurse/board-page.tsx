@@ -1,19 +1,19 @@
 import { useEffect, useRef, useState } from 'react';
-import { BoardTriageSchema, GreenReviewResponseSchema, PatientSummarySchema, ProgrammeSchema, type Alert, type BoardTriage as ServerTriage, type PatientSummary, type Programme } from '@tm/contracts';
+import { BoardTriageSchema, GreenReviewResponseSchema, PatientSummarySchema, ProgrammeSchema, TriageCountsSchema, type Alert, type BoardTriage as ServerTriage, type PatientSummary, type Programme } from '@tm/contracts';
 import { z } from 'zod';
 import { adherenceLevel, boardAdherenceText, overdueText } from './adherence-model';
 import { useAdherenceSummaries } from './adherence-summaries';
 import { acknowledgeAlert } from './alerts';
 import { alertText, alertValueText } from './alert-text';
-import { actionableAlerts, boardCounts, boardTriage, greenWithNewReadings, markSeen, monitoringState, sortBoard, triageAlert, type BoardTriage } from './board';
+import { actionableAlerts, BOARD_PAGE_SIZE, boardCounts, boardCountsOf, boardTriage, greenWithNewReadings, markSeen, monitoringState, sortBoard, triageAlert, type BoardTriage } from './board';
 import { Loaded, errorText } from '../shared/components';
 import { TriageBadge } from './triage-badge';
-import { canActOnAlerts, useLiveEvents, useNow, useReloadAfterLiveGap, useResource, useSession } from '../shared/context';
+import { canActOnAlerts, useLiveEvents, useNow, useReloadAfterLiveGap, useResource, useSession, type Resource } from '../shared/context';
 import { formatDateTime, formatNumber, type MessageKey } from '../i18n';
 import { useLiveAlerts } from './live-alerts';
 import { href } from '../shared/routes';
 import { PatientListSchema } from './schemas';
-import { query } from '../shared/api';
+import { query, type Api } from '../shared/api';
 import { duration, timeAgo } from '../shared/time';
 import { DeferredActions, UNDO_MS } from './undo';
 
@@ -60,9 +60,30 @@ interface BoardFilter {
   triage: ServerTriage | '';
   team: string;
   mine: boolean;
+  /** the patients whose programme has ended, instead of those in it */
+  discharged: boolean;
 }
-const NO_FILTER: BoardFilter = { q: '', programme: '', triage: '', team: '', mine: false };
+const NO_FILTER: BoardFilter = { q: '', programme: '', triage: '', team: '', mine: false, discharged: false };
 const TRIAGE_NAMES: Record<ServerTriage, MessageKey> = { red: 'triage.red', yellow: 'triage.yellow', green: 'triage.green', no_data: 'triage.none' };
+
+/** What the board shows: the most urgent patients the search keeps, how many it keeps in all, and of each colour. */
+interface BoardList {
+  list: PatientSummary[];
+  total: number;
+  counts: Record<BoardTriage, number>;
+}
+
+/** GET /api/patients in the board's order (the server sorts and pages, so the reds are always on the first page). */
+async function loadBoardPage(api: Api, path: string): Promise<BoardList> {
+  const response = await api.fetchRaw(path);
+  const list = PatientListSchema.parse(await response.json());
+  const counts = response.headers.get('x-triage-counts');
+  return {
+    list,
+    total: Number(response.headers.get('x-total-count') ?? list.length),
+    counts: counts === null ? boardCounts(list) : boardCountsOf(TriageCountsSchema.parse(JSON.parse(counts))),
+  };
+}
 
 /** The search box waits for a pause in typing, so a name typed costs one request, not one per letter. */
 function useDebounced<T>(value: T, ms: number): T {
@@ -80,10 +101,18 @@ export function BoardPage() {
   const now = useNow();
   const [filter, setFilter] = useState<BoardFilter>(NO_FILTER);
   const q = useDebounced(filter.q.trim(), 300);
-  const path = `/api/patients${query({ q, programme: filter.programme, triage: filter.triage, team: filter.team, mine: filter.mine ? '1' : undefined })}`;
-  const [patients, reloadPatients, updatePatients] = useResource(() => api.get(path, PatientListSchema), [api, path]);
+  const search = query({ q, programme: filter.programme, triage: filter.triage, team: filter.team, mine: filter.mine ? '1' : undefined, discharged: filter.discharged ? '1' : undefined, sort: 'triage' });
+  // "show more" adds a page to this search; a new search starts from one page again
+  const [more, setMore] = useState({ search, pages: 1 });
+  const pages = more.search === search ? more.pages : 1;
+  const path = `/api/patients${search}&limit=${pages * BOARD_PAGE_SIZE}`;
+  const [fetched, reloadPatients, updatePatients] = useResource(() => loadBoardPage(api, path), [api, path]);
+  // while the next search or page loads, the board keeps showing the last one (and the nurse's place in it)
+  const lastPage = useRef<BoardList | undefined>(undefined);
+  if (fetched.status === 'ok') lastPage.current = fetched.data;
+  const patients: Resource<BoardList> = fetched.status === 'loading' && lastPage.current !== undefined ? { status: 'ok', data: lastPage.current } : fetched;
   const canTake = user.role === 'nurse' || user.role === 'homecare';
-  const adherence = useAdherenceSummaries();
+  const adherence = useAdherenceSummaries(patients.status === 'ok' ? patients.data.list.map((p) => p.id) : []);
   const [seen, setSeen] = useStoredState<Record<string, string>>(`tm.seen.${user.id}`, {}, (raw) => z.record(z.string(), z.string()).parse(raw));
   const [actionError, setActionError] = useState<string | null>(null);
   const [status, setStatus] = useState('');
@@ -94,7 +123,7 @@ export function BoardPage() {
   const { rememberPatients } = live;
 
   useEffect(() => {
-    if (patients.status === 'ok') rememberPatients(patients.data);
+    if (patients.status === 'ok') rememberPatients(patients.data.list);
   }, [patients, rememberPatients]);
 
   // Triage is computed by the server; a burst of alert events costs one refetch.
@@ -114,9 +143,10 @@ export function BoardPage() {
         break;
       case 'observation': {
         const { patientId, measuredAt } = e.event;
-        updatePatients((list) =>
-          list.map((p) => (p.id === patientId && (p.lastMeasurementAt === null || p.lastMeasurementAt < measuredAt) ? { ...p, lastMeasurementAt: measuredAt } : p)),
-        );
+        updatePatients((page) => ({
+          ...page,
+          list: page.list.map((p) => (p.id === patientId && (p.lastMeasurementAt === null || p.lastMeasurementAt < measuredAt) ? { ...p, lastMeasurementAt: measuredAt } : p)),
+        }));
         break;
       }
     }
@@ -157,7 +187,7 @@ export function BoardPage() {
     setActionError(null);
     api.send('PUT', `/api/patients/${encodeURIComponent(p.id)}/assignee`, { userId: user.id }, PatientSummarySchema).then(
       (updated) => {
-        updatePatients((list) => list.map((x) => (x.id === updated.id ? { ...x, assignee: updated.assignee } : x)));
+        updatePatients((page) => ({ ...page, list: page.list.map((x) => (x.id === updated.id ? { ...x, assignee: updated.assignee } : x)) }));
         setStatus(t('board.assign.done', { patient: patientLabel(p) }));
       },
       (e: unknown) => setActionError(errorText(e, t('app.notAvailable'))),
@@ -218,11 +248,14 @@ export function BoardPage() {
             <input type="checkbox" checked={filter.mine} data-testid="board-mine" onChange={(e) => setFilter({ ...filter, mine: e.target.checked })} /> {t('board.mine')}
           </label>
         )}
+        <label className="inline">
+          <input type="checkbox" checked={filter.discharged} data-testid="board-discharged" onChange={(e) => setFilter({ ...filter, discharged: e.target.checked })} />{' '}
+          {t('board.showDischarged')}
+        </label>
       </form>
       <Loaded resource={patients} retry={reloadPatients}>
-        {(list) => {
+        {({ list, total, counts }) => {
           const board = sortBoard(list, alertList, live.reraised);
-          const counts = boardCounts(list);
           const newGreens = greenWithNewReadings(list, seen);
           const countText = (['red', 'yellow', 'green', 'none'] as const)
             .filter((c) => c !== 'none' || counts.none > 0)
@@ -317,6 +350,11 @@ export function BoardPage() {
                               <span className="patient-id">{p.id}</span> <span className="patient-name">{p.displayName}</span>
                             </a>
                             <span className="muted"> · {p.programme}</span>
+                            {p.dischargedAt && (
+                              <span className="flag flag-paused" data-testid="discharged">
+                                {t('board.discharged', { date: formatDateTime(language, p.dischargedAt) })}
+                              </span>
+                            )}
                             {p.personalLimits && (
                               <span className="flag flag-personal" data-testid="personal-limits">
                                 {t('board.personalLimits', { who: p.personalLimits.setBy ?? '–', date: formatDateTime(language, p.personalLimits.setAt) })}
@@ -418,6 +456,14 @@ export function BoardPage() {
                   </tbody>
                 </table>
                 </div>
+              )}
+              {total > list.length && (
+                <p className="board-more" data-testid="board-more">
+                  {t('board.shown', { shown: list.length, total })}{' '}
+                  <button type="button" className="secondary" onClick={() => setMore({ search, pages: pages + 1 })}>
+                    {t('board.showMore', { count: Math.min(BOARD_PAGE_SIZE, total - list.length) })}
+                  </button>
+                </p>
               )}
             </>
           );

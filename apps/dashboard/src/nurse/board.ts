@@ -1,4 +1,4 @@
-import type { Alert, AlertStatus, OverdueActivity, PatientSummary, Severity, Triage } from '@tm/contracts';
+import type { Alert, AlertStatus, OverdueActivity, PatientSummary, Severity, Triage, TriageCounts } from '@tm/contracts';
 
 /**
  * A patient's colour on the board: the server's triage, where a patient who has never sent a
@@ -169,6 +169,18 @@ export function boardCounts(patients: readonly PatientSummary[]): Record<BoardTr
   const counts: Record<BoardTriage, number> = { red: 0, yellow: 0, none: 0, green: 0 };
   for (const p of patients) counts[boardTriage(p)] += 1;
   return counts;
+}
+
+/**
+ * The board asks the server for this many patients at a time, most urgent first (`sort=triage`),
+ * and for as many more at each "show more": at a ward's size (2,000 patients) the whole list is
+ * 600 KB and its triage the server's work, and every red is on the first page.
+ */
+export const BOARD_PAGE_SIZE = 50;
+
+/** The colours of all the patients the board's search keeps, on every page, from the server's `X-Triage-Counts`. */
+export function boardCountsOf(counts: TriageCounts): Record<BoardTriage, number> {
+  return { red: counts.red, yellow: counts.yellow, none: counts.no_data, green: counts.green };
 }
 
 /**

@@ -145,7 +145,7 @@ function Versions({ versions, definitions }: { versions: readonly CarePlanVersio
   return (
     <details>
       <summary>{t('plan.versions', { count: versions.length })}</summary>
-      <div className="table-scroll">
+      <div className="table-scroll" role="region" aria-label={t('plan.versions', { count: versions.length })} tabIndex={0}>
         <DataTable rows={versions} columns={columns} caption={t('plan.versions', { count: versions.length })} rowKey={(v) => v.version} testId="plan-versions" />
       </div>
     </details>

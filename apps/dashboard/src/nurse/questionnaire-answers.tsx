@@ -36,7 +36,7 @@ function Answers({ definition, responses, from, to }: { definition: Questionnair
             )}
             <span className="muted">· {t('responses.count', { count: mine.length })}</span>
           </p>
-          <div className="table-scroll">
+          <div className="table-scroll" role="region" aria-label={t('responses.caption', { title: definition.title[language] })} tabIndex={0}>
             <table className="data-table answer-grid">
               <caption className="visually-hidden">{t('responses.caption', { title: definition.title[language] })}</caption>
               <thead>

@@ -1,5 +1,5 @@
-import type { ActivityName, CarePlan, CarePlanVersion, PatientCarePlan } from '@tm/contracts';
-import { activityOfMeasurement, activityOfQuestionnaire, PLAN_TIME_ZONE, planDayOf, PROGRAMME_PLANS, type Received } from '@tm/rules';
+import { MEASUREMENT_TYPES, type ActivityName, type CarePlan, type CarePlanVersion, type PatientCarePlan } from '@tm/contracts';
+import { activityOfMeasurement, activityOfQuestionnaire, addDays, dateOfDayNumber, dayNumber, PLAN_TIME_ZONE, planDayOf, PROGRAMME_PLANS, startOfLocalDay, type Received } from '@tm/rules';
 import type { Queryable } from '../db/db';
 import { planInForce, type PatientForRules } from '../triage/thresholds-repository';
 
@@ -75,7 +75,7 @@ export async function receivedBetween(db: Queryable, patientId: string, from: Da
   return rows.map((r) => ({ activity: activityOf(r.kind, r.name), at: r.at }));
 }
 
-/** The same for many patients at once (the board's adherence column): one statement, two index range scans per patient. */
+/** The same for many patients at once, each reading with its instant: one statement, two index range scans per patient. */
 export async function receivedByPatient(db: Queryable, patientIds: readonly string[], from: Date, to: Date): Promise<Map<string, Received[]>> {
   const byPatient = new Map<string, Received[]>();
   if (patientIds.length === 0) return byPatient;
@@ -91,6 +91,44 @@ export async function receivedByPatient(db: Queryable, patientIds: readonly stri
     const item = { activity: activityOf(r.kind, r.name), at: r.at };
     if (list) list.push(item);
     else byPatient.set(r.patient_id, [item]);
+  }
+  return byPatient;
+}
+
+/**
+ * What each of many patients sent (the board's adherence column), from local date `from` to `to`
+ * (both included), counted per local day in the database: one count per patient, activity and day
+ * instead of a row per reading, all of it in one JSON value (the embedded database pays per row
+ * and per timestamp it writes out), the measurements through their (patient, type, time) index.
+ * A day's count comes back as that many receipts at the day's first instant: the adherence count
+ * reads nothing else of them (the local day each was received on).
+ */
+export async function receivedPerDayByPatient(db: Queryable, patientIds: readonly string[], from: string, to: string, timeZone = PLAN_TIME_ZONE): Promise<Map<string, Received[]>> {
+  const byPatient = new Map<string, Received[]>();
+  if (patientIds.length === 0) return byPatient;
+  const dayStarts: Date[] = [];
+  for (let n = dayNumber(from); n <= dayNumber(to); n++) dayStarts.push(startOfLocalDay(dateOfDayNumber(n), timeZone));
+  const end = startOfLocalDay(addDays(to, 1), timeZone);
+  const { rows } = await db.query<{ counts: Array<[patientId: string, kind: 'measurement' | 'questionnaire', name: string, day: number, count: number]> | null }>(
+    `SELECT json_agg(json_build_array(patient_id, kind, name, day, n)) AS counts FROM (
+       SELECT m.patient_id, 'measurement' AS kind, m.type AS name, width_bucket(m.measured_at, $2::timestamptz[]) AS day, count(*) AS n
+         FROM unnest($1::text[]) AS v(id) JOIN measurements m ON m.patient_id = v.id
+        WHERE m.type = ANY ($4::text[]) AND m.measured_at >= $2[1] AND m.measured_at < $3
+        GROUP BY 1, 3, 4
+       UNION ALL
+       SELECT q.patient_id, 'questionnaire', q.questionnaire_id, width_bucket(q.authored_at, $2::timestamptz[]), count(*)
+         FROM unnest($1::text[]) AS v(id) JOIN questionnaire_responses q ON q.patient_id = v.id
+        WHERE q.authored_at >= $2[1] AND q.authored_at < $3
+        GROUP BY 1, 3, 4) counted`,
+    [patientIds, dayStarts, end, MEASUREMENT_TYPES],
+  );
+  for (const [patientId, kind, name, day, count] of rows[0]?.counts ?? []) {
+    const at = dayStarts[day - 1];
+    if (at === undefined) continue;
+    const list = byPatient.get(patientId) ?? [];
+    if (list.length === 0) byPatient.set(patientId, list);
+    const activity = activityOf(kind, name);
+    for (let i = 0; i < count; i++) list.push({ activity, at });
   }
   return byPatient;
 }

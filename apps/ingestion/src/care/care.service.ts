@@ -4,6 +4,7 @@ import {
   questionnaireIdOf,
   type Adherence,
   type AdherenceQuery,
+  type BoardAdherenceQuery,
   type CarePlanBody,
   type CarePlanVersion,
   type PatientAdherenceSummary,
@@ -23,7 +24,7 @@ import { lastSeenOf } from '../triage/last-seen-repository';
 import { lockPatients } from '../triage/patient-locks';
 import { monitoredSince, patientForRules, patientsForRules, planInForce, type PatientForRules } from '../triage/thresholds-repository';
 import { CareError } from './care-error';
-import { lastReceived, planVersions, planView, receivedBetween, receivedByPatient, savePlans } from './care-plan-repository';
+import { lastReceived, planVersions, planView, receivedBetween, receivedPerDayByPatient, savePlans } from './care-plan-repository';
 import { responsesOf } from './questionnaire-repository';
 
 /** The default adherence range: the last four weeks. */
@@ -102,13 +103,16 @@ export class CareService {
    * The board's adherence column, for every patient the user may see: expected vs received over
    * the range (default: this calendar week up to today), and what is overdue by the plan now.
    */
-  async adherenceOfAll(user: AuthenticatedUser, query: AdherenceQuery, now: Date): Promise<PatientAdherenceSummary[]> {
+  async adherenceOfAll(user: AuthenticatedUser, query: BoardAdherenceQuery, now: Date): Promise<PatientAdherenceSummary[]> {
     const { from, to } = adherenceRange({ from: query.from ?? isoWeekOf(localDate(now, PLAN_TIME_ZONE)).weekStart, to: query.to }, now);
-    const ids = await this.access.visiblePatientIds(user);
+    const visible = await this.access.visiblePatientIds(user);
+    // the asked ones the caller may see; an id outside their care teams is left out, not an error
+    const asked = query.patients === undefined ? undefined : new Set(query.patients);
+    const ids = asked === undefined ? visible : visible.filter((id) => asked.has(id));
     // three set-based statements for all visible patients, side by side on a pool
     const [patients, received, lastSeen] = await Promise.all([
       patientsForRules(this.db, ids),
-      receivedByPatient(this.db, ids, startOfLocalDay(from, PLAN_TIME_ZONE), startOfLocalDay(addDays(to, 1), PLAN_TIME_ZONE)),
+      receivedPerDayByPatient(this.db, ids, from, to, PLAN_TIME_ZONE),
       lastSeenOf(this.db, ids),
     ]);
     return ids.flatMap((id): PatientAdherenceSummary[] => {

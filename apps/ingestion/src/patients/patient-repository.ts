@@ -1,4 +1,4 @@
-import type { BoardTriage, Me, ObservationRow, ObservationsQuerySchema, PatientSummary, Programme, TrendBucket, TrendsQuerySchema } from '@tm/contracts';
+import type { BoardTriage, Me, ObservationRow, ObservationsQuerySchema, PatientsSort, PatientSummary, Programme, TrendBucket, TrendsQuerySchema, TriageCounts } from '@tm/contracts';
 import type { z } from 'zod';
 import type { Queryable } from '../db/db';
 
@@ -22,25 +22,51 @@ export interface PatientFilter {
   team?: string;
   /** only the patients this user is the responsible nurse of */
   assigneeId?: string;
+  /** true: only the discharged (their programme ended); `any`: both; otherwise only those still in it */
+  discharged?: boolean | 'any';
+  /** `id` (the default) or `triage`: the board's order, reds first */
+  sort?: PatientsSort;
   limit?: number;
   offset?: number;
 }
 
+/** One page of the board: its patients, how many the filter keeps in all, and how many of those of each triage. */
+export interface PatientPage {
+  patients: PatientSummary[];
+  total: number;
+  counts: TriageCounts;
+}
+
 /**
- * The board: of the visible patients, those the filter keeps, by id, with the count of all of
- * them for paging. Set-based: one statement of hash joins over each table read once for all
- * patients (open alerts through the partial index of 080), not index probes per patient.
+ * The board's order (`sort=triage`), as the dashboard sorts a page (board.ts, sortBoard): red,
+ * yellow, no data, green; within a colour a patient with an alert nobody has acknowledged yet
+ * first, the latest called first, then the others by when they turned that colour (else their
+ * last reading); then by id.
  */
-export async function listPatients(db: Queryable, ids: readonly string[], filter: PatientFilter = {}): Promise<{ patients: PatientSummary[]; total: number }> {
+const ORDER: Record<PatientsSort, string> = {
+  id: 'k.id',
+  triage: `array_position('{red,yellow,no_data,green}'::text[], k.triage), k.waiting DESC,
+           CASE WHEN k.waiting THEN k.called_at ELSE coalesce(k.since, k.last_measurement_at) END DESC NULLS LAST, k.id`,
+};
+
+/**
+ * The board: of the visible patients, those the filter keeps, in the asked order, with how many
+ * there are in all and of each triage. One statement joining three tables: each patient's row, its
+ * maintained summary (patient_board, 110: worst open alert, care teams, limits) and its last seen;
+ * the visible ids come as a relation (unnest), not as an `= ANY` list the planner would weigh
+ * element by element at a ward's size.
+ */
+export async function listPatients(db: Queryable, ids: readonly string[], filter: PatientFilter = {}): Promise<PatientPage> {
   const { rows } = await db.query<{
     id: string;
     display_name: string;
     programme: Programme;
     paused_until: Date | null;
-    care_teams: string[];
+    discharged_at: Date | null;
+    care_teams: string[] | null;
     last_measurement_at: Date | null;
     triage: BoardTriage;
-    message: string | null;
+    reason: string | null;
     value: number | null;
     since: Date | null;
     limits_set_by: string | null;
@@ -48,65 +74,56 @@ export async function listPatients(db: Queryable, ids: readonly string[], filter
     assignee_id: string | null;
     assignee_name: string | null;
     total: string;
+    red: string;
+    yellow: string;
+    green: string;
+    no_data: string;
   }>(
-    // the worst open alert gives the triage; "since" is when the patient entered it (the earliest
-    // of their alerts of that severity to reach it); no reading ever and no alert is "no_data", not green
-    `WITH chosen AS (
-       SELECT p.id, p.display_name, p.programme, p.paused_until, p.assignee_id FROM patients p
-        WHERE p.id = ANY($1)
-          AND ($2::text IS NULL OR p.display_name ILIKE '%' || $2 || '%' OR p.id ILIKE '%' || $2 || '%')
+    // a patient with no open alert is green once a reading has come, "no_data" before: never green unseen
+    `WITH kept AS (
+       SELECT p.id, p.display_name, p.programme, p.paused_until, p.discharged_at, p.assignee_id, s.last_measurement_at,
+              b.reason, b.value, b.since, coalesce(b.waiting, false) AS waiting, b.called_at, b.care_teams, b.limits_set_by, b.limits_set_at,
+              coalesce(b.severity, CASE WHEN s.last_measurement_at IS NULL THEN 'no_data' ELSE 'green' END) AS triage
+         FROM unnest($1::text[]) AS v(id)
+         JOIN patients p ON p.id = v.id
+         LEFT JOIN patient_board b ON b.patient_id = p.id
+         LEFT JOIN (SELECT patient_id, max(last_measured_at) AS last_measurement_at FROM patient_last_seen GROUP BY patient_id) s ON s.patient_id = p.id
+        WHERE ($2::text IS NULL OR p.display_name ILIKE '%' || $2 || '%' OR p.id ILIKE '%' || $2 || '%')
           AND ($3::text IS NULL OR p.programme = $3)
-          AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM patient_care_teams pt WHERE pt.patient_id = p.id AND pt.care_team_id = $4))
-          AND ($5::text IS NULL OR p.assignee_id = $5)),
-     open_alerts AS (
-       SELECT a.patient_id, a.severity, a.message, a.value, a.raised_at, CASE WHEN a.severity = 'red' THEN coalesce(a.red_since, a.raised_at) ELSE a.raised_at END AS reached_at
-         FROM alerts a WHERE a.status <> 'resolved' AND a.patient_id = ANY($1)),
-     worst AS (
-       SELECT DISTINCT ON (patient_id) patient_id, severity, message, value FROM open_alerts ORDER BY patient_id, (severity = 'red') DESC, raised_at ASC),
-     since AS (SELECT patient_id, severity, min(reached_at) AS since FROM open_alerts GROUP BY patient_id, severity),
-     seen AS (SELECT patient_id, max(last_measured_at) AS last_measurement_at FROM patient_last_seen WHERE patient_id = ANY($1) GROUP BY patient_id),
-     kept AS (
-       SELECT c.*, s.last_measurement_at, w.severity, w.message, w.value,
-              coalesce(w.severity, CASE WHEN s.last_measurement_at IS NULL THEN 'no_data' ELSE 'green' END) AS triage
-         FROM chosen c LEFT JOIN seen s ON s.patient_id = c.id LEFT JOIN worst w ON w.patient_id = c.id),
-     page AS (
-       SELECT *, count(*) OVER () AS total FROM kept WHERE ($6::text IS NULL OR triage = $6) ORDER BY id LIMIT $7 OFFSET $8),
-     teams AS (
-       SELECT patient_id, array_agg(care_team_id ORDER BY care_team_id) AS care_teams FROM patient_care_teams WHERE patient_id IN (SELECT id FROM page) GROUP BY patient_id),
-     limits AS (
-       SELECT DISTINCT ON (patient_id) patient_id, changed_by, effective_from FROM thresholds WHERE patient_id IN (SELECT id FROM page)
-        ORDER BY patient_id, effective_from DESC, id DESC)
-     SELECT p.id, p.display_name, p.programme, p.paused_until, p.last_measurement_at, p.triage, p.message, p.value, p.total, p.assignee_id,
-            coalesce(tm.care_teams, '{}') AS care_teams, si.since, l.changed_by AS limits_set_by, l.effective_from AS limits_set_at, u.display_name AS assignee_name
-       FROM page p
-       LEFT JOIN teams tm ON tm.patient_id = p.id
-       LEFT JOIN since si ON si.patient_id = p.id AND si.severity = p.severity
-       LEFT JOIN limits l ON l.patient_id = p.id
-       LEFT JOIN users u ON u.id = p.assignee_id
-      ORDER BY p.id`,
-    [ids, filter.q || null, filter.programme ?? null, filter.team ?? null, filter.assigneeId ?? null, filter.triage ?? null, filter.limit ?? null, filter.offset ?? 0],
+          AND ($4::text IS NULL OR $4 = ANY (b.care_teams))
+          AND ($5::text IS NULL OR p.assignee_id = $5)
+          AND ($9::text = 'any' OR (p.discharged_at IS NOT NULL) = ($9::text = 'true'))),
+     counted AS (
+       SELECT *, count(*) OVER () AS total,
+              count(*) FILTER (WHERE triage = 'red') OVER () AS red, count(*) FILTER (WHERE triage = 'yellow') OVER () AS yellow,
+              count(*) FILTER (WHERE triage = 'green') OVER () AS green, count(*) FILTER (WHERE triage = 'no_data') OVER () AS no_data
+         FROM kept WHERE $6::text IS NULL OR triage = $6)
+     SELECT k.*, u.display_name AS assignee_name
+       FROM counted k LEFT JOIN users u ON u.id = k.assignee_id
+      ORDER BY ${ORDER[filter.sort ?? 'id']}
+      LIMIT $7 OFFSET $8`,
+    [ids, filter.q || null, filter.programme ?? null, filter.team ?? null, filter.assigneeId ?? null, filter.triage ?? null, filter.limit ?? null, filter.offset ?? 0, String(filter.discharged ?? false)],
   );
   const patients = rows.map((r) => ({
     id: r.id,
     displayName: r.display_name,
     programme: r.programme,
-    careTeams: r.care_teams,
+    careTeams: r.care_teams ?? [],
     triage: r.triage,
     assignee: r.assignee_id ? { id: r.assignee_id, displayName: r.assignee_name ?? r.assignee_id } : null,
-    triageReason: r.message,
+    triageReason: r.reason,
     triageValue: r.value,
     triageSince: iso(r.since),
     lastMeasurementAt: iso(r.last_measurement_at),
     pausedUntil: iso(r.paused_until),
+    dischargedAt: iso(r.discharged_at),
     personalLimits: r.limits_set_at ? { setBy: r.limits_set_by, setAt: r.limits_set_at.toISOString() } : null,
   }));
-  // a page past the end has no rows to carry the count
-  const total = rows[0] ? Number(rows[0].total) : filter.offset ? await countOnly(db, ids, filter) : 0;
-  return { patients, total };
-}
-
-async function countOnly(db: Queryable, ids: readonly string[], filter: PatientFilter): Promise<number> {
-  return (await listPatients(db, ids, { ...filter, offset: 0, limit: 1 })).total;
+  const first = rows[0];
+  if (first) return { patients, total: Number(first.total), counts: { red: Number(first.red), yellow: Number(first.yellow), green: Number(first.green), no_data: Number(first.no_data) } };
+  // a page past the end has no rows to carry the counts
+  if (filter.offset) return { ...(await listPatients(db, ids, { ...filter, offset: 0, limit: 1 })), patients };
+  return { patients, total: 0, counts: { red: 0, yellow: 0, green: 0, no_data: 0 } };
 }
 
 /** Sets the nurse responsible for a patient; false when the user is not a clinician of one of the patient's care teams. */
@@ -136,20 +153,31 @@ export async function observationsOf(db: Queryable, patientId: string, q: Partia
   return rows.map((r) => ({ measurementId: r.measurement_id, code: r.code, value: r.value, unit: r.unit, measuredAt: r.measured_at.toISOString(), receivedAt: r.received_at.toISOString(), deviceId: r.device_id }));
 }
 
-/** Hourly and daily buckets come from the continuous aggregates (plain views without TimescaleDB); weekly ones re-bucket the daily ones. */
+/**
+ * Hourly and daily buckets come from the continuous aggregates (plain views without TimescaleDB),
+ * through their (patient, code, bucket) index (111); weekly ones re-bucket the daily ones. The
+ * buckets come back as one JSON value: the embedded database pays per row and per timestamp it
+ * writes out, a third of a year's trend read as rows.
+ */
 export async function trendsOf(db: Queryable, patientId: string, q: z.infer<typeof TrendsQuerySchema>): Promise<TrendBucket[]> {
   const params = [patientId, q.code, q.from ?? null, q.to ?? null];
   const range = `patient_id = $1 AND code = $2 AND ($3::timestamptz IS NULL OR bucket >= $3) AND ($4::timestamptz IS NULL OR bucket <= $4)`;
-  const sql =
+  const buckets =
     q.bucket === '1w'
       ? // date_bin from time_bucket's origin (Monday 2000-01-03 UTC) and array_agg for "last": the
         // same weeks and answers with or without TimescaleDB (a plain server has neither function)
         `SELECT date_bin(INTERVAL '7 days', bucket, TIMESTAMPTZ '2000-01-03 00:00:00+00') AS bucket, min(min) AS min, max(max) AS max,
                 sum(avg * count) / sum(count) AS avg, (array_agg(last ORDER BY bucket DESC))[1] AS last, sum(count) AS count
-           FROM observations_daily WHERE ${range} GROUP BY 1 ORDER BY 1`
-      : `SELECT bucket, min, max, avg, last, count FROM ${q.bucket === '1h' ? 'observations_hourly' : 'observations_daily'} WHERE ${range} ORDER BY bucket`;
-  const { rows } = await db.query<{ bucket: Date; min: number; max: number; avg: number; last: number; count: string }>(sql, params);
-  return rows.map((r) => ({ bucket: r.bucket.toISOString(), min: Number(r.min), max: Number(r.max), avg: Number(r.avg), last: Number(r.last), count: Number(r.count) }));
+           FROM observations_daily WHERE ${range} GROUP BY 1`
+      : `SELECT bucket, min, max, avg, last, count FROM ${q.bucket === '1h' ? 'observations_hourly' : 'observations_daily'} WHERE ${range}`;
+  const { rows } = await db.query<{ buckets: Array<{ bucket: string; min: number; max: number; avg: number; last: number; count: number }> | null }>(
+    // the instant written as Date.toISOString writes it, whatever the session's time zone
+    `SELECT json_agg(json_build_object('bucket', to_char(b.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'min', b.min, 'max', b.max, 'avg', b.avg, 'last', b.last, 'count', b.count)
+                     ORDER BY b.bucket) AS buckets
+       FROM (${buckets}) b`,
+    params,
+  );
+  return (rows[0]?.buckets ?? []).map((r) => ({ bucket: r.bucket, min: Number(r.min), max: Number(r.max), avg: Number(r.avg), last: Number(r.last), count: Number(r.count) }));
 }
 
 /** Devices the patient's gateways report (battery, last seen), plus any device that has delivered readings. */

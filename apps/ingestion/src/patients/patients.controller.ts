@@ -28,8 +28,9 @@ export class PatientsController {
 
   /**
    * The patients of the caller's care teams that the query keeps (search, filters, `mine=1`), each
-   * with its triage (worst alert not yet resolved, or no_data); a page with `limit`/`offset`, the
-   * number of all of them in `X-Total-Count`. One audit row lists the patients answered.
+   * with its triage (worst alert not yet resolved, or no_data); by id or in the board's order
+   * (`sort=triage`); a page with `limit`/`offset`, the number of all of them in `X-Total-Count` and
+   * of each triage in `X-Triage-Counts`. One audit row lists the patients answered.
    */
   @Get('api/patients')
   @ReadsPatients('patients.read', { query: PatientsQuerySchema, patients: (list: PatientSummary[]) => list.map((p) => p.id), detail: (query: PatientsQuery) => ({ ...query }) })
@@ -38,8 +39,9 @@ export class PatientsController {
     @CurrentUser() user: AuthenticatedUser,
     @Res({ passthrough: true }) res: Response,
   ): Promise<PatientSummary[]> {
-    const { patients, total } = await this.patients.list(user, query);
+    const { patients, total, counts } = await this.patients.list(user, query);
     res.setHeader('X-Total-Count', String(total));
+    res.setHeader('X-Triage-Counts', JSON.stringify(counts));
     return patients;
   }
 

@@ -7,7 +7,7 @@ import type { AuthenticatedUser } from '../auth/auth.service';
 import { CareError } from '../care/care-error';
 import type { Db } from '../db/db';
 import { DB } from '../shared/tokens';
-import { devicesOf, listPatients, observationsOf, profileOf, setAssignee, trendsOf, type DeviceStatus } from './patient-repository';
+import { devicesOf, listPatients, observationsOf, profileOf, setAssignee, trendsOf, type DeviceStatus, type PatientPage } from './patient-repository';
 import { PatientsError } from './patients-error';
 
 /** A patient's readings, trends, devices and profile, and the board's patient list; access and audit are the routes' (PatientAccessInterceptor). */
@@ -19,8 +19,8 @@ export class PatientsService {
     private readonly audit: AuditService,
   ) {}
 
-  /** The patients the user may see that the query keeps, each with its triage (worst alert not yet resolved), and how many there are in all. */
-  async list(user: AuthenticatedUser, query: Partial<PatientsQuery> = {}): Promise<{ patients: PatientSummary[]; total: number }> {
+  /** The patients the user may see that the query keeps, each with its triage (worst alert not yet resolved), and how many there are in all and of each triage. */
+  async list(user: AuthenticatedUser, query: Partial<PatientsQuery> = {}): Promise<PatientPage> {
     const { mine, ...filter } = query;
     return listPatients(this.db, await this.access.visiblePatientIds(user), { ...filter, assigneeId: mine ? user.id : undefined });
   }

@@ -2,13 +2,16 @@
  * The board at a ward's scale, measured (issue 16): `WARD_PATIENTS` (2,000) patients in the demo
  * nurse's teams, each with a year of SpO2 twice a day (ledger and observations, written straight
  * into the tables), 10 % of them with an open alert; then GET /api/patients and
- * GET /api/patients/adherence timed as the nurse, and the hot statements EXPLAINed.
+ * GET /api/patients/adherence timed as the nurse (the whole list, and the board's first page as the
+ * dashboard asks for it: `sort=triage&limit=50`, and its adherence: `patients=<the page's ids>`),
+ * and the hot statements EXPLAINed.
  *
  *   node -r @swc-node/register apps/ingestion/test/scale/board-scale.ts
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> node -r @swc-node/register …   (a server)
  */
 import { performance } from 'node:perf_hooks';
-import { receivedByPatient } from '../../src/care/care-plan-repository';
+import { localDate, PLAN_TIME_ZONE } from '@tm/rules';
+import { receivedPerDayByPatient } from '../../src/care/care-plan-repository';
 import { listPatients } from '../../src/patients/patient-repository';
 import { startTestPlatform, type TestPlatform } from '../../src/testing';
 import { lastSeenOf } from '../../src/triage/last-seen-repository';
@@ -66,6 +69,8 @@ async function main(): Promise<void> {
 
     const login = await fetch(`${platform.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'nurse', password: 'nurse' }) });
     const { token } = (await login.json()) as { token: string };
+    // audit rows of this run only (WARD_DATA_DIR keeps earlier runs' rows)
+    const auditBefore = Number((await db.query<{ n: string }>(`SELECT coalesce(max(id), 0) AS n FROM audit_log`)).rows[0]?.n);
     const time = async (path: string) => {
       const samples: number[] = [];
       let bytes = 0;
@@ -79,14 +84,23 @@ async function main(): Promise<void> {
       }
       return { p50: Math.round(p95(samples.slice().sort((a, b) => a - b).slice(0, Math.ceil(samples.length / 2)))), p95: Math.round(p95(samples)), kb: Math.round(bytes / 1024) };
     };
+    // the board's first page, whose adherence the dashboard asks for (`patients=`), not the ward's
+    const firstPage = (await (await fetch(`${platform.httpUrl}/api/patients?sort=triage&limit=50`, { headers: { authorization: `Bearer ${token}` } })).json()) as Array<{ id: string }>;
+    const pageIds = firstPage.map((p) => p.id).join(',');
     const results = {
       patients: PATIENTS + 10,
       seedSeconds: Math.round(seedSeconds),
       board: await time('/api/patients'),
       boardPage: await time('/api/patients?limit=50'),
+      boardFirstPage: await time('/api/patients?sort=triage&limit=50'),
       boardSearch: await time('/api/patients?q=ward-0012&triage=yellow'),
       adherence: await time('/api/patients/adherence'),
-      auditRowsPerRead: Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM audit_log WHERE action = 'patients.read'`)).rows[0]?.n) / (REQUESTS * 3),
+      adherenceFirstPage: await time(`/api/patients/adherence?patients=${pageIds}`),
+      // this week so far is one day on a Monday: a whole week of readings is the heavier case
+      adherenceSevenDays: await time(`/api/patients/adherence?from=${localDate(new Date(Date.now() - 6 * 86_400_000), PLAN_TIME_ZONE)}`),
+      // one per request that listed anyone (the search above lists nobody, so writes none)
+      patientsReadAuditRows: Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM audit_log WHERE action = 'patients.read' AND id > $1`, [auditBefore])).rows[0]?.n),
+      patientsReadRequests: REQUESTS * 4,
     };
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     if (process.env.WARD_TRENDS) {
@@ -123,7 +137,7 @@ async function main(): Promise<void> {
       const weekAgo = new Date(Date.now() - 7 * 86_400_000);
       await timed('listPatients (all)', () => listPatients(db, visible));
       await timed('patientsForRules', () => patientsForRules(db, visible));
-      await timed('receivedByPatient (7 days)', () => receivedByPatient(db, visible, weekAgo, new Date()));
+      await timed('receivedPerDayByPatient (7 days)', () => receivedPerDayByPatient(db, visible, localDate(weekAgo, PLAN_TIME_ZONE), localDate(new Date(), PLAN_TIME_ZONE)));
       await timed('lastSeenOf', () => lastSeenOf(db, visible));
     }
     if (process.env.WARD_EXPLAIN) {
