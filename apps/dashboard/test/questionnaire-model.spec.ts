@@ -1,5 +1,5 @@
 import { MMRC_DYSPNOEA_SCALE, TELEKOL_SYMPTOM_DIARY, type QuestionnaireDefinition } from '@tm/contracts';
-import { answerLabel, answersToSend, buildResponse, enabledItems, itemProblem, parseWholeNumber, unanswered } from '../src/patient/questionnaire-model';
+import { answerLabel, answersToSend, buildResponse, enabledItems, itemProblem, parseWholeNumber, questionCount, unanswered, type Draft } from '../src/patient/questionnaire-model';
 
 const usual = { breathlessness: 'usual', cough: 'usual', 'sputum-amount': 'usual', 'sputum-colour': 'usual', fever: false, 'rescue-medicine': 'usual' };
 
@@ -66,5 +66,53 @@ describe('the generic questionnaire form', () => {
     const fever = TELEKOL_SYMPTOM_DIARY.items.find((i) => i.linkId === 'fever')!;
     expect(answerLabel(fever, true, 'da')).toBe('Ja');
     expect(answerLabel(fever, false, 'en')).toBe('No');
+  });
+
+  // The diary's counter (issue 18): it read "3 af 5" and then "4 af 6" once phlegm was answered.
+  describe('the question counter counts only what will be asked', () => {
+    /** A made-up chain: b only after a = yes, c only after b >= 5, d always. */
+    const chain: QuestionnaireDefinition = {
+      id: 'test-chain',
+      version: '1',
+      title: { da: 'Test', en: 'Test' },
+      programmes: ['TeleKOL'],
+      items: [
+        { linkId: 'a', type: 'boolean', text: { da: 'A?', en: 'A?' }, options: [{ value: true, label: { da: 'Ja', en: 'Yes' }, triage: 'green' }, { value: false, label: { da: 'Nej', en: 'No' }, triage: 'green' }] },
+        { linkId: 'b', type: 'integer', min: 0, max: 10, text: { da: 'B?', en: 'B?' }, enableWhen: { linkId: 'a', answers: [true] } },
+        { linkId: 'c', type: 'integer', min: 0, max: 3, text: { da: 'C?', en: 'C?' }, enableWhen: { linkId: 'b', answers: [5, 6] } },
+        { linkId: 'd', type: 'boolean', text: { da: 'D?', en: 'D?' }, options: [{ value: true, label: { da: 'Ja', en: 'Yes' }, triage: 'green' }], enableWhen: { linkId: 'a', answers: [true, false] } },
+      ],
+    };
+    it.each<[string, QuestionnaireDefinition, Draft, { count: number; exact: boolean }]>([
+      ['diary, nothing answered yet: at most 6', TELEKOL_SYMPTOM_DIARY, {}, { count: 6, exact: false }],
+      ['diary, two answered, phlegm not yet: still at most 6', TELEKOL_SYMPTOM_DIARY, { breathlessness: 'usual', cough: 'usual' }, { count: 6, exact: false }],
+      ['diary, phlegm as usual: exactly 6 (colour is asked)', TELEKOL_SYMPTOM_DIARY, { breathlessness: 'usual', cough: 'usual', 'sputum-amount': 'usual' }, { count: 6, exact: true }],
+      ['diary, no phlegm: exactly 5 (colour is not asked)', TELEKOL_SYMPTOM_DIARY, { breathlessness: 'usual', cough: 'usual', 'sputum-amount': 'none' }, { count: 5, exact: true }],
+      ['diary, no phlegm and an old colour answer: still 5', TELEKOL_SYMPTOM_DIARY, { 'sputum-amount': 'none', 'sputum-colour': 'blood' }, { count: 5, exact: true }],
+      ['chain, nothing answered: a, d sure; b, c maybe', chain, {}, { count: 4, exact: false }],
+      ['chain, a = no: b and c are never asked', chain, { a: false }, { count: 2, exact: true }],
+      ['chain, a = yes: c still depends on b', chain, { a: true }, { count: 4, exact: false }],
+      ['chain, a = yes, b = 2: c is not asked', chain, { a: true, b: 2 }, { count: 3, exact: true }],
+      ['chain, a = yes, b = 5: all four', chain, { a: true, b: 5 }, { count: 4, exact: true }],
+      ['a fixed questionnaire is exact from the start', scored, {}, { count: 1, exact: true }],
+    ])('%s', (_name, definition, draft, expected) => {
+      expect(questionCount(definition, draft)).toEqual(expected);
+    });
+
+    it('never grows as the diary is answered in order, whatever the answers', () => {
+      for (const amount of ['none', 'usual', 'more']) {
+        const answers: Array<[string, string | boolean]> = [['breathlessness', 'usual'], ['cough', 'usual'], ['sputum-amount', amount], ['sputum-colour', 'usual'], ['fever', false], ['rescue-medicine', 'usual']];
+        let draft: Draft = {};
+        let previous = questionCount(TELEKOL_SYMPTOM_DIARY, draft).count;
+        for (const [linkId, value] of answers) {
+          if (!enabledItems(TELEKOL_SYMPTOM_DIARY, draft).some((i) => i.linkId === linkId)) continue;
+          draft = { ...draft, [linkId]: value };
+          const now = questionCount(TELEKOL_SYMPTOM_DIARY, draft);
+          expect(now.count).toBeLessThanOrEqual(previous);
+          previous = now.count;
+        }
+        expect(questionCount(TELEKOL_SYMPTOM_DIARY, draft)).toEqual({ count: enabledItems(TELEKOL_SYMPTOM_DIARY, draft).length, exact: true });
+      }
+    });
   });
 });

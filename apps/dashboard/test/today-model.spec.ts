@@ -51,6 +51,18 @@ describe("today's plan as the patient reads it", () => {
     expect(view.allDone).toBe(false);
   });
 
+  // Reminders of what is due (issue 18): what the app says is missing today, in plain words.
+  it.each<[string, TodayActivity[], ReturnType<typeof waiting>[], string[]]>([
+    ['a weighing not done', [activity({ activity: 'body_weight', type: 'body_weight', timesPerDay: 1, expected: 1 })], [], ['Du mangler at veje dig i dag.']],
+    ['one of two oximetries done: still reminded', [oximetry], [], ['Du mangler at måle din iltmætning og puls i dag.']],
+    ['both spirometries done: nothing', [spirometry], [], []],
+    ['the diary not answered', [diaryActivity], [], ['Du mangler at svare på spørgsmål i dag: Symptomdagbog (KOL).']],
+    ['the diary answered and waiting for the connection: nothing', [diaryActivity], [waiting('2026-11-23T08:30:00Z')], []],
+    ['a twice-weekly weighing not due today: nothing', [activity({ activity: 'body_weight', type: 'body_weight', timesPerDay: null, timesPerWeek: 2, expected: 0 })], [], []],
+  ])('reminds of %s', (_name, activities, outbox, reminders) => {
+    expect(todayView(today(activities), [TELEKOL_SYMPTOM_DIARY], outbox, 'da').reminders).toEqual(reminders);
+  });
+
   it('speaks English when asked', () => {
     const view = todayView(today([diaryActivity]), [TELEKOL_SYMPTOM_DIARY], [], 'en');
     expect(view.due[0]).toMatchObject({ title: 'Answer questions: Symptom diary (COPD)', frequency: 'once a day', statusText: 'Still to do', questionnaireTitle: 'Symptom diary (COPD)' });

@@ -14,8 +14,10 @@ import { PatientDataContext, usePatientData, type OutboxState, type PatientData 
 import { ResponseOutbox, outboxKey, type OutboxEntry, type OutboxEvent } from './outbox';
 import { QuestionnairePage } from './questionnaire-page';
 import { ReadingsPage } from './readings-page';
+import { PasswordPage } from './password-page';
 import { parsePatientRoute, patientHref, type PatientRoute } from './routes';
 import { TodayPage } from './today-page';
+import './patient.css';
 
 /**
  * The patient's own app (ARCHITECTURE.md §10, issue 11 item 3): what a patient who signs in at the
@@ -36,6 +38,43 @@ export function useOnline(): boolean {
     };
   }, []);
   return online;
+}
+
+/** Whether the screen is a phone's (up to 40rem wide, 640 px at 100 % zoom; wider at 200 % zoom counts as narrower). */
+function usePhoneWidth(): boolean {
+  const query = '(max-width: 40rem)';
+  const [phone, setPhone] = useState(() => matchMedia(query).matches);
+  useEffect(() => {
+    const list = matchMedia(query);
+    const change = (): void => setPhone(list.matches);
+    list.addEventListener('change', change);
+    return () => list.removeEventListener('change', change);
+  }, []);
+  return phone;
+}
+
+/**
+ * The service worker (src/patient/service-worker.js, built into dist/sw.js) keeps the app and the
+ * patient's last answers from the hospital, so the app opens without a network. Once it controls
+ * the page, `onControl` reloads the data so it passes through the worker and is kept.
+ */
+function useServiceWorker(onControl: () => void): void {
+  const latest = useRef(onControl);
+  useEffect(() => {
+    latest.current = onControl;
+  });
+  useEffect(() => {
+    if (!('serviceWorker' in navigator) || !isSecureContext) return;
+    const control = (): void => latest.current();
+    navigator.serviceWorker.addEventListener('controllerchange', control);
+    navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+    return () => navigator.serviceWorker.removeEventListener('controllerchange', control);
+  }, []);
+}
+
+/** At sign-out the worker forgets this patient's kept data (the app shell stays). */
+function forgetKeptData(): void {
+  navigator.serviceWorker?.controller?.postMessage({ type: 'sign-out' });
 }
 
 function usePatientRoute(): PatientRoute {
@@ -94,6 +133,7 @@ const PAGE_TITLES: Record<Exclude<PatientRoute['page'], 'messages' | 'enter-read
   today: 'me.nav.today',
   readings: 'me.nav.readings',
   contact: 'me.nav.contact',
+  password: 'account.changePassword',
   questionnaire: 'me.nav.today',
   'not-found': 'app.notFound',
 };
@@ -111,6 +151,8 @@ function Page({ route }: { route: PatientRoute }) {
       return <MessagesPage />;
     case 'enter-reading':
       return <EnterReadingPage />;
+    case 'password':
+      return <PasswordPage />;
     case 'questionnaire':
       return <QuestionnairePage key={route.questionnaireId} questionnaireId={route.questionnaireId} />;
     case 'not-found':
@@ -196,6 +238,19 @@ export function PatientApp({ language, onLanguage, onLogout }: { language: Langu
     [announce, t],
   );
   const outbox = useOutbox(api, patientId, onEvent);
+  const { reload: reloadMe } = me;
+  const { reload: reloadDefinitions } = definitions;
+  useServiceWorker(() => {
+    reloadMe();
+    reloadDefinitions();
+    setChanges((n) => n + 1);
+  });
+  const phone = usePhoneWidth();
+  const [moreOpen, setMoreOpen] = useState(false);
+  const signOut = (): void => {
+    forgetKeptData();
+    onLogout();
+  };
 
   // Back online: what the pages show may be old.
   const wasOffline = useRef(false);
@@ -220,6 +275,7 @@ export function PatientApp({ language, onLanguage, onLogout }: { language: Langu
   // Moving focus to the content on navigation tells screen reader users the page changed.
   const first = useRef(true);
   useEffect(() => {
+    setMoreOpen(false);
     if (first.current) {
       first.current = false;
       return;
@@ -230,6 +286,23 @@ export function PatientApp({ language, onLanguage, onLogout }: { language: Langu
 
   const data = useMemo<PatientData>(() => ({ me, definitions, outbox, online, changes, memory }), [me, definitions, outbox, online, changes, memory]);
   const current = (page: PatientRoute['page']): 'page' | undefined => (route.page === page ? 'page' : undefined);
+  const links = (['today', 'readings', 'messages', 'enter-reading', 'contact'] as const).map((page) => (
+    <li key={page}>
+      <a href={patientHref({ page })} aria-current={current(page)}>
+        {pageName(page, t, language)}
+      </a>
+    </li>
+  ));
+  const account = (
+    <>
+      <a className="button-link secondary" href={patientHref({ page: 'password' })} aria-current={current('password')}>
+        {t('account.changePassword')}
+      </a>
+      <button type="button" className="secondary" onClick={signOut}>
+        {t('app.logout')}
+      </button>
+    </>
+  );
 
   return (
     <PatientDataContext.Provider value={data}>
@@ -244,29 +317,50 @@ export function PatientApp({ language, onLanguage, onLogout }: { language: Langu
         >
           {t('app.skip')}
         </a>
-        <header className="me-header">
-          <p className="me-title">{t('me.appTitle')}</p>
-          <p className="me-user" data-testid="signed-in-user">
-            {t('me.signedInAs', { name: me.data?.displayName ?? user.displayName })}
-          </p>
-          <div className="me-header-actions">
-            <LanguageSwitch language={language} onChange={onLanguage} label={t('app.language')} />
-            <button type="button" className="secondary" onClick={onLogout}>
-              {t('app.logout')}
-            </button>
-          </div>
-        </header>
-        <nav className="me-nav" aria-label={t('me.nav')}>
-          <ul>
-            {(['today', 'readings', 'messages', 'enter-reading', 'contact'] as const).map((page) => (
-              <li key={page}>
-                <a href={patientHref({ page })} aria-current={current(page)}>
-                  {pageName(page, t, language)}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        {phone ? (
+          // A phone: the menu and "Mere" in one compact block (issue 18: they took a quarter of
+          // the screen); name, language, password and "Log ud" open under "Mere".
+          <header className="me-header me-header-phone">
+            <nav className="me-nav" aria-label={t('me.nav')}>
+              <ul>
+                {links}
+                <li>
+                  <button type="button" className="me-more-button" aria-expanded={moreOpen} aria-controls="me-more" aria-label={t('me.moreLabel')} onClick={() => setMoreOpen((o) => !o)}>
+                    {t('me.more')}
+                    <span className="me-more-mark" aria-hidden="true">
+                      {moreOpen ? '▴' : '▾'}
+                    </span>
+                  </button>
+                </li>
+              </ul>
+            </nav>
+            {moreOpen && (
+              <div id="me-more" className="me-more" data-testid="me-more">
+                <p className="me-user" data-testid="signed-in-user">
+                  {t('me.signedInAs', { name: me.data?.displayName ?? user.displayName })}
+                </p>
+                <LanguageSwitch language={language} onChange={onLanguage} label={t('app.language')} />
+                {account}
+              </div>
+            )}
+          </header>
+        ) : (
+          <>
+            <header className="me-header">
+              <p className="me-title">{t('me.appTitle')}</p>
+              <p className="me-user" data-testid="signed-in-user">
+                {t('me.signedInAs', { name: me.data?.displayName ?? user.displayName })}
+              </p>
+              <div className="me-header-actions">
+                <LanguageSwitch language={language} onChange={onLanguage} label={t('app.language')} />
+                {account}
+              </div>
+            </header>
+            <nav className="me-nav" aria-label={t('me.nav')}>
+              <ul>{links}</ul>
+            </nav>
+          </>
+        )}
         <main id="main" ref={main} tabIndex={-1}>
           {!online && (
             <p className="me-banner" data-testid="offline">

@@ -33,6 +33,42 @@ export function enabledItems(definition: QuestionnaireDefinition, draft: Draft):
   return asked;
 }
 
+type Asked = 'yes' | 'maybe' | 'no';
+
+/** Whether some answer the item allows is one of `answers` (an integer item: any whole number in its range). */
+function couldAnswer(item: QuestionnaireItem, answers: readonly AnswerValue[]): boolean {
+  if (item.type !== 'integer') return (item.options ?? []).some((o) => answers.some((a) => sameAnswer(a, o.value)));
+  return answers.some((a) => typeof a === 'number' && Number.isInteger(a) && (item.min === undefined || a >= item.min) && (item.max === undefined || a <= item.max));
+}
+
+/**
+ * How many questions the patient will be asked, given the answers so far: `count` when the
+ * answers still to come cannot change it, otherwise at most `count` (the diary reads "af højst 6"
+ * until the phlegm question is answered, then "af 6" or "af 5"). The total never grows as the
+ * patient goes on, so the counter never jumps from "3 af 5" to "4 af 6".
+ */
+export function questionCount(definition: QuestionnaireDefinition, draft: Draft): { count: number; exact: boolean } {
+  const asked = new Map<string, Asked>();
+  const byId = new Map(definition.items.map((i) => [i.linkId, i]));
+  for (const item of definition.items) {
+    let state: Asked = 'yes';
+    if (item.enableWhen) {
+      const on = item.enableWhen;
+      const parent = asked.get(on.linkId) ?? 'no';
+      const given = draft[on.linkId];
+      const parentItem = byId.get(on.linkId);
+      if (parent === 'no') state = 'no';
+      else if (parent === 'yes' && given !== undefined) state = on.answers.some((a) => sameAnswer(a, given)) ? 'yes' : 'no';
+      else state = parentItem !== undefined && couldAnswer(parentItem, on.answers) ? 'maybe' : 'no';
+    }
+    asked.set(item.linkId, state);
+  }
+  const states = [...asked.values()];
+  const sure = states.filter((s) => s === 'yes').length;
+  const maybe = states.filter((s) => s === 'maybe').length;
+  return { count: sure + maybe, exact: maybe === 0 };
+}
+
 /** The answers to send: the asked items that have one, in the definition's order. */
 export function answersToSend(definition: QuestionnaireDefinition, draft: Draft): QuestionnaireAnswer[] {
   return enabledItems(definition, draft).flatMap((item) => {

@@ -6,7 +6,7 @@ import { ContactList } from './contact';
 import { friendlyDateTime } from './format';
 import { newResponseId } from './outbox';
 import { KeptNote, usePatientData } from './patient-data';
-import { answerLabel, buildResponse, enabledItems, itemProblem, parseWholeNumber, sameAnswer, unanswered, type Draft, type Problem } from './questionnaire-model';
+import { answerLabel, buildResponse, enabledItems, itemProblem, parseWholeNumber, questionCount, sameAnswer, unanswered, type Draft, type Problem } from './questionnaire-model';
 import { patientHref } from './routes';
 
 /**
@@ -40,7 +40,7 @@ function Question({
 }: {
   item: QuestionnaireItem;
   index: number;
-  count: number;
+  count: { count: number; exact: boolean };
   draft: Draft;
   raw: string;
   problem: Problem | null;
@@ -59,7 +59,9 @@ function Question({
     <fieldset className="q-item" aria-describedby={describedBy} data-testid={`question-${item.linkId}`}>
       <legend>
         <h2 id={headingId} ref={headingRef} tabIndex={-1} className="q-text">
-          <span className="q-progress">{t('me.q.progress', { n: index + 1, count })}</span>
+          <span className="q-progress" data-testid="q-progress">
+            {t(count.exact ? 'me.q.progress' : 'me.q.progressAtMost', { n: index + 1, count: count.count })}
+          </span>
           <span>{item.text[language]}</span>
         </h2>
       </legend>
@@ -162,7 +164,7 @@ function QuestionnaireForm({ definition }: { definition: QuestionnaireDefinition
               key={item.linkId}
               item={item}
               index={index}
-              count={items.length}
+              count={questionCount(definition, draft)}
               draft={draft}
               raw={raw[item.linkId] ?? (typeof draft[item.linkId] === 'number' ? String(draft[item.linkId]) : '')}
               problem={problem}

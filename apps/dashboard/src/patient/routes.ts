@@ -8,6 +8,7 @@ export type PatientRoute =
   | { page: 'contact' }
   | { page: 'messages' }
   | { page: 'enter-reading' }
+  | { page: 'password' }
   | { page: 'questionnaire'; questionnaireId: string }
   | { page: 'not-found' };
 
@@ -20,6 +21,7 @@ export function parsePatientRoute(hash: string): PatientRoute {
   if (first === 'contact' && second === undefined) return { page: 'contact' };
   if (first === 'messages' && second === undefined) return { page: 'messages' };
   if (first === 'enter-reading' && second === undefined) return { page: 'enter-reading' };
+  if (first === 'password' && second === undefined) return { page: 'password' };
   if (first === 'questionnaires' && second !== undefined) return { page: 'questionnaire', questionnaireId: second };
   return { page: 'not-found' };
 }
@@ -36,6 +38,8 @@ export function patientHref(route: Exclude<PatientRoute, { page: 'not-found' }>)
       return '#/messages';
     case 'enter-reading':
       return '#/enter-reading';
+    case 'password':
+      return '#/password';
     case 'questionnaire':
       return `#/questionnaires/${encodeURIComponent(route.questionnaireId)}`;
   }

@@ -42,6 +42,8 @@ export interface TodayView {
   due: PlanRow[];
   /** the plan's other activities, with when they are next due */
   later: PlanRow[];
+  /** "Du mangler at veje dig i dag.": one line per activity due today and not yet done (what the reminder service is sent too) */
+  reminders: string[];
   /** "Du har gjort 2 af 3 i dag." / "Du har gjort alt for i dag. Tak!" / nothing due */
   summary: string;
   allDone: boolean;
@@ -107,5 +109,8 @@ export function todayView(today: Today, definitions: readonly QuestionnaireDefin
   const allDone = due.length > 0 && finished === due.length;
   const summary =
     due.length === 0 ? translate(language, 'me.today.nothing') : allDone ? translate(language, 'me.today.allDone') : translate(language, 'me.today.summary', { done: finished, count: due.length });
-  return { date: today.date, due, later, summary, allDone };
+  const reminders = due
+    .filter((r) => r.status === 'todo' || r.status === 'partly')
+    .map((r) => (r.type !== null ? translate(language, `me.reminder.${r.type}`) : translate(language, 'me.reminder.questionnaire', { title: r.questionnaireTitle ?? '' })));
+  return { date: today.date, due, later, reminders, summary, allDone };
 }

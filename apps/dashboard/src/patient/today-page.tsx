@@ -6,6 +6,7 @@ import { formatLongDate, friendlyDateTime } from './format';
 import { useKept } from './kept-resource';
 import { KeptNote, usePatientData } from './patient-data';
 import { patientHref } from './routes';
+import { RedExplained } from './red-explained';
 import { todayView, type PlanRow, type PlanRowStatus } from './today-model';
 
 /** A shape beside the words, so the state is never told by colour alone (WCAG 1.4.1). */
@@ -61,6 +62,7 @@ export function TodayPage() {
   return (
     <>
       <h1>{t('me.today.heading')}</h1>
+      <RedExplained />
       <KeptNote kept={today}>
         {(data) => {
           const view = todayView(data, definitions.data ?? [], outbox.entries, language);
@@ -71,6 +73,16 @@ export function TodayPage() {
               <p className="me-summary" data-testid="today-summary">
                 {view.summary}
               </p>
+              {view.reminders.length > 0 && (
+                <section className="me-note me-reminders" aria-labelledby="reminders-heading" data-testid="reminders">
+                  <h2 id="reminders-heading">{t('me.reminders.heading')}</h2>
+                  <ul>
+                    {view.reminders.map((text) => (
+                      <li key={text}>{text}</li>
+                    ))}
+                  </ul>
+                </section>
+              )}
               {view.due.length > 0 && (
                 <section aria-labelledby="due-heading">
                   <h2 id="due-heading">{t('me.today.due')}</h2>
