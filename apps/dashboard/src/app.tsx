@@ -5,12 +5,14 @@ import { ApiError, createApi } from './shared/api';
 import { AdminPage } from './admin/admin-page';
 import { AlertsPage } from './nurse/alerts';
 import { BoardPage } from './nurse/board-page';
+import { HandoverPage } from './nurse/handover';
 import { Field, LanguageSwitch } from './shared/components';
 import { SessionContext, translator, useSession, type Session } from './shared/context';
 import { isLanguage, type Language } from './i18n';
 import { connectLive, LAST_EVENT_KEY, type LiveEvent, type LiveStatus } from './shared/live';
 import { LiveAlertsProvider, NewRedAnnouncements } from './nurse/live-alerts';
 import { PatientRecord } from './nurse/patient-record';
+import { ReportPage } from './nurse/report';
 import { PatientApp } from './patient/patient-app';
 import { href, parseRoute, type Route } from './shared/routes';
 
@@ -76,6 +78,10 @@ function Page({ route }: { route: Route }) {
       return <AlertsPage />;
     case 'patient':
       return <PatientRecord key={route.patientId} patientId={route.patientId} />;
+    case 'handover':
+      return <HandoverPage />;
+    case 'report':
+      return <ReportPage key={`${route.patientId}/${route.from ?? ''}/${route.to ?? ''}`} patientId={route.patientId} from={route.from} to={route.to} />;
     case 'admin':
       return <AdminPage section={route.section} />;
     case 'not-found':
@@ -253,6 +259,11 @@ export function App() {
               <li>
                 <a href={href({ page: 'alerts' })} aria-current={current('alerts')}>
                   {t('nav.alerts')}
+                </a>
+              </li>
+              <li>
+                <a href={href({ page: 'handover' })} aria-current={current('handover')}>
+                  {t('nav.handover')}
                 </a>
               </li>
               {user.role === 'admin' && (

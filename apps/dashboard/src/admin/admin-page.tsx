@@ -3,6 +3,7 @@ import type { MessageKey } from '../i18n';
 import { useSession } from '../shared/context';
 import { ADMIN_SECTIONS, href, type AdminSection } from '../shared/routes';
 import { Audit, CareTeams, Gateways, Patients, Users } from './sections';
+import './admin.css';
 
 const SECTION_TITLES: Record<AdminSection, MessageKey> = {
   users: 'admin.users',

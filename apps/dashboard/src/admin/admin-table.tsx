@@ -2,16 +2,17 @@ import { useState, type ReactNode } from 'react';
 import { errorText } from '../shared/components';
 import { DataTable, type Column } from '../shared/data-table';
 import { useSession } from '../shared/context';
+import type { MessageKey } from '../i18n';
+import { cell } from './cell';
 
-/** A value as the admin tables show it: lists joined, objects as JSON, nothing as a dash. */
-export function cell(value: unknown): string {
-  if (value === null || value === undefined) return '–';
-  if (Array.isArray(value)) return value.map(cell).join(', ');
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+/** One column of an admin table: the field, its heading from the catalogue, and how a cell reads when not as `cell` writes it. */
+export interface AdminColumn<Row> {
+  key: keyof Row & string;
+  header: MessageKey;
+  show?: (row: Row) => ReactNode;
 }
 
-/** Rows of one contract type, one column per named property (headed by the property's name). */
+/** Rows of one contract type, one column per field, headed in the user's language. */
 export function AdminTable<Row extends { id: string }>({
   rows,
   columns,
@@ -19,16 +20,17 @@ export function AdminTable<Row extends { id: string }>({
   actions,
 }: {
   rows: readonly Row[];
-  columns: readonly (keyof Row & string)[];
+  columns: readonly AdminColumn<Row>[];
   caption: string;
   actions?: (row: Row) => ReactNode;
 }) {
-  const { t } = useSession();
+  const { t, language } = useSession();
   if (rows.length === 0) return <p>{t('admin.empty')}</p>;
-  const shown: Column<Row>[] = columns.map((key) => ({ key, header: key, cell: (row) => cell(row[key]) }));
+  const shown: Column<Row>[] = columns.map(({ key, header, show }) => ({ key, header: t(header), cell: (row) => (show ? show(row) : cell(language, row[key])) }));
   if (actions) shown.push({ key: '', header: t('admin.actions'), cell: actions, className: () => 'row-actions' });
+  // a table wider than the screen scrolls in its own region, which the keyboard can reach (axe scrollable-region-focusable)
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" role="region" aria-label={caption} tabIndex={0}>
       <DataTable rows={rows} columns={shown} caption={caption} rowKey={(row) => row.id} />
     </div>
   );

@@ -15,23 +15,30 @@ import {
   GatewayWithSecretSchema,
   OneTimePasswordResponseSchema,
   PatientSignInResponseSchema,
+  MeasurementTypeSchema,
   PROGRAMMES,
+  RoleSchema,
   type AdminGateway,
   type AdminPatient,
   type AdminUser,
+  type AuditLogEntry,
+  type CareTeam,
+  type MeasurementSchedule,
+  type MeasurementType,
   type AuditQuery,
   type BindGatewayBody,
   type GatewayWithSecret,
   type UpdatePatientBody,
 } from '@tm/contracts';
 import { z } from 'zod';
-import type { MessageKey } from '../i18n';
+import { DICTIONARIES, measurementTypeName, type Language, type MessageKey } from '../i18n';
 import { query, type Api } from '../shared/api';
 import { Field, Loaded } from '../shared/components';
 import { useResource, useSession } from '../shared/context';
 import { commaList, type FormField } from '../shared/form-model';
 import { SchemaForm } from '../shared/schema-form';
-import { AdminTable, Outcome, useAction, type Perform } from './admin-table';
+import { AdminTable, Outcome, useAction, type AdminColumn, type Perform } from './admin-table';
+import { cell } from './cell';
 import { GiveSignInForm, OneTimePanel, type OneTime } from './one-time';
 
 /** What a row's buttons may do: run a call (its outcome is shown) and reload the table. */
@@ -51,7 +58,7 @@ function ListSection<Row extends { id: string }, Body extends BodySchema, Create
   path: string;
   caption: MessageKey;
   rowSchema: z.ZodType<Row>;
-  columns: readonly (keyof Row & string)[];
+  columns: readonly AdminColumn<Row>[];
   bodySchema: Body;
   fields: readonly FormField<keyof z.input<Body> & string>[];
   createdSchema: z.ZodType<Created>;
@@ -99,6 +106,14 @@ const USER_FIELDS = [
 
 export function Users() {
   const { t, user: me } = useSession();
+  const userColumns: AdminColumn<AdminUser>[] = [
+    { key: 'id', header: 'admin.id' },
+    { key: 'username', header: 'admin.username' },
+    { key: 'displayName', header: 'admin.displayName' },
+    { key: 'role', header: 'admin.role', show: (u) => t(`role.${u.role}`) },
+    { key: 'careTeams', header: 'admin.col.careTeams' },
+    { key: 'disabledAt', header: 'admin.col.disabledAt' },
+  ];
   const [shown, setShown] = useState<OneTime | null>(null);
   // "Nulstil adgangskode": a one-time password shown once; the user chooses a new one at the next sign-in
   const resetButton = (user: AdminUser, { api, perform }: RowAct): ReactNode =>
@@ -127,7 +142,7 @@ export function Users() {
         path="/api/admin/users"
         caption="admin.users"
         rowSchema={AdminUserSchema}
-        columns={['id', 'username', 'displayName', 'role', 'careTeams', 'disabledAt']}
+        columns={userColumns}
         bodySchema={CreateUserBodySchema}
         fields={USER_FIELDS}
         createdSchema={AdminUserSchema}
@@ -144,12 +159,19 @@ const CARE_TEAM_FIELDS = [
 ] as const satisfies readonly FormField<keyof z.input<typeof CreateCareTeamBodySchema>>[];
 
 export function CareTeams() {
+  const { t } = useSession();
+  const columns: AdminColumn<CareTeam>[] = [
+    { key: 'id', header: 'admin.id' },
+    { key: 'name', header: 'admin.name' },
+    { key: 'kind', header: 'admin.kind', show: (team) => t(`admin.teamKind.${team.kind}`) },
+    { key: 'createdAt', header: 'admin.col.createdAt' },
+  ];
   return (
     <ListSection
       path="/api/admin/care-teams"
       caption="admin.careTeams"
       rowSchema={CareTeamSchema}
-      columns={['id', 'name', 'kind', 'createdAt']}
+      columns={columns}
       bodySchema={CreateCareTeamBodySchema}
       fields={CARE_TEAM_FIELDS}
       createdSchema={CareTeamSchema}
@@ -168,7 +190,16 @@ const PATIENT_FIELDS = [
 const patientPath = (id: string): string => `/api/admin/patients/${encodeURIComponent(id)}`;
 
 export function Patients() {
-  const { t } = useSession();
+  const { t, language } = useSession();
+  const columns: AdminColumn<AdminPatient>[] = [
+    { key: 'id', header: 'admin.id' },
+    { key: 'displayName', header: 'admin.displayName' },
+    { key: 'programme', header: 'admin.programme' },
+    { key: 'careTeams', header: 'admin.col.careTeams' },
+    { key: 'schedule', header: 'admin.schedule', show: (p) => scheduleText(t, language, p.schedule) },
+    { key: 'pausedUntil', header: 'admin.col.pausedUntil' },
+    { key: 'gateways', header: 'admin.col.gateways' },
+  ];
   const [pauseUntil, setPauseUntil] = useState('');
   const [giving, setGiving] = useState<{ patient: AdminPatient; act: RowAct } | null>(null);
   const [shown, setShown] = useState<OneTime | null>(null);
@@ -234,7 +265,7 @@ export function Patients() {
         path="/api/admin/patients"
         caption="admin.patients"
         rowSchema={AdminPatientSchema}
-        columns={['id', 'displayName', 'programme', 'careTeams', 'schedule', 'pausedUntil', 'gateways']}
+        columns={columns}
         bodySchema={CreatePatientBodySchema}
         fields={PATIENT_FIELDS}
         createdSchema={AdminPatientSchema}
@@ -243,6 +274,20 @@ export function Patients() {
     </>
   );
 }
+
+/** "Iltmætning hver 48. time, Vægt hver 24. time"; an empty schedule follows the programme. */
+function scheduleText(t: ReturnType<typeof useSession>['t'], language: Language, schedule: MeasurementSchedule): string {
+  const entries = Object.entries(schedule) as [MeasurementType, number][];
+  if (entries.length === 0) return t('admin.scheduleNone');
+  return entries.map(([type, hours]) => t('admin.scheduleEntry', { type: measurementTypeName(language, type), hours: String(hours) })).join(', ');
+}
+
+const GATEWAY_COLUMNS: AdminColumn<AdminGateway>[] = [
+  { key: 'id', header: 'admin.id' },
+  { key: 'patientId', header: 'admin.patientId' },
+  { key: 'createdAt', header: 'admin.col.createdAt' },
+  { key: 'revokedAt', header: 'admin.col.revokedAt' },
+];
 
 const GATEWAY_FIELDS = [
   { name: 'id', label: 'admin.id' },
@@ -305,7 +350,7 @@ export function Gateways() {
       path="/api/admin/gateways"
       caption="admin.gateways"
       rowSchema={AdminGatewaySchema}
-      columns={['id', 'patientId', 'createdAt', 'revokedAt']}
+      columns={GATEWAY_COLUMNS}
       bodySchema={CreateGatewayBodySchema}
       fields={GATEWAY_FIELDS}
       createdSchema={GatewayWithSecretSchema}
@@ -328,8 +373,54 @@ const AUDIT_FIELDS = [
 
 const AuditListSchema = z.array(AuditLogEntrySchema);
 
+/** A key of the catalogue, when the dictionary has it (audit actions and detail fields are open-ended). */
+function knownKey(language: Language, key: string): MessageKey | null {
+  return key in DICTIONARIES[language] ? (key as MessageKey) : null;
+}
+
+/** "Så triagelisten" for `patients.read`; an action the catalogue does not know yet is shown as written. */
+function actionText(t: ReturnType<typeof useSession>['t'], language: Language, action: string): string {
+  const key = knownKey(language, `audit.action.${action}`);
+  return key ? t(key) : action;
+}
+
+/** A detail value in words where the catalogue has them (a measurement type, a reading's source, a note's kind). */
+function detailValue(t: ReturnType<typeof useSession>['t'], language: Language, name: string, value: unknown): string {
+  if (name === 'type') {
+    const type = MeasurementTypeSchema.safeParse(value);
+    if (type.success) return measurementTypeName(language, type.data);
+  }
+  const key = typeof value === 'string' ? knownKey(language, name === 'source' ? `source.${value}` : name === 'kind' ? `note.kind.${value}` : '') : null;
+  if (key) return t(key);
+  // a nested object (the audit query's filter) as its own fields
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return `(${detailText(t, language, value as Record<string, unknown>)})`;
+  return cell(language, value);
+}
+
+/** The detail as "Patienter: pt-001, pt-002 · Fra: 7.12.2026 10.00", field names in the user's language, instants in local time. */
+function detailText(t: ReturnType<typeof useSession>['t'], language: Language, detail: Record<string, unknown>): string {
+  return Object.entries(detail)
+    .map(([name, value]) => {
+      const key = knownKey(language, `audit.detail.${name}`);
+      return `${key ? t(key) : name}: ${detailValue(t, language, name, value)}`;
+    })
+    .join(' · ');
+}
+
 export function Audit() {
-  const { api, t } = useSession();
+  const { api, t, language } = useSession();
+  const roleText = (role: string): string => {
+    const known = RoleSchema.safeParse(role);
+    return known.success ? t(`role.${known.data}`) : role;
+  };
+  const auditColumns: AdminColumn<AuditLogEntry>[] = [
+    { key: 'at', header: 'admin.col.at' },
+    { key: 'username', header: 'admin.col.user', show: (e) => `${e.username} (${roleText(e.role)})` },
+    { key: 'action', header: 'admin.col.action', show: (e) => actionText(t, language, e.action) },
+    { key: 'patientId', header: 'admin.patientId' },
+    { key: 'sourceAddress', header: 'admin.col.sourceAddress' },
+    { key: 'detail', header: 'admin.col.detail', show: (e) => detailText(t, language, e.detail) },
+  ];
   const [filter, setFilter] = useState<Partial<AuditQuery>>({});
   const [message, failed, perform] = useAction();
   const params = query({ patientId: filter.patientId, userId: filter.userId, from: filter.from, to: filter.to });
@@ -356,7 +447,7 @@ export function Audit() {
       </SchemaForm>
       <Outcome message={message} failed={failed} />
       <Loaded resource={rows} retry={reload}>
-        {(data) => <AdminTable rows={data} columns={['id', 'at', 'userId', 'username', 'role', 'action', 'patientId', 'sourceAddress', 'detail']} caption={t('admin.audit')} />}
+        {(data) => <AdminTable rows={data} columns={auditColumns} caption={t('admin.audit')} />}
       </Loaded>
     </>
   );

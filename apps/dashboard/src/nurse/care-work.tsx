@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import { CareNoteSchema, ContactsSchema, MessageSchema, type CareNoteKind, type Contacts, type Relative } from '@tm/contracts';
+import { CareNoteKindSchema, CareNoteSchema, ContactsSchema, MessageSchema, type CareNoteKind, type Contacts, type Relative } from '@tm/contracts';
 import { z } from 'zod';
 import { Loaded } from '../shared/components';
 import { useLiveEvents, useResource, useSession } from '../shared/context';
-import { formatDateTime, type Language } from '../i18n';
+import { formatDateTime } from '../i18n';
 import { Thread } from '../patient/messages-page';
 import { ReadingForm } from '../patient/reading-form';
 
@@ -13,84 +13,7 @@ import { ReadingForm } from '../patient/reading-form';
  * and who to call. Hospital nurses and home care both write; an admin reads.
  */
 
-const TEXT = {
-  da: {
-    messages: 'Beskeder',
-    reply: 'Svar patienten',
-    send: 'Send svar',
-    sent: 'Svaret er sendt.',
-    failed: 'Ikke sendt: {reason}',
-    required: 'Skriv et svar først.',
-    markedRead: 'Patientens beskeder er markeret som læst.',
-    proxy: 'Registrér måling',
-    proxyIntro: 'En måling du har taget i hjemmet eller fået oplyst i telefonen. Den vurderes som målinger fra patientens udstyr.',
-    notes: 'Notater, opkald og besøg',
-    noNotes: 'Ingen notater endnu.',
-    kind: 'Type',
-    kinds: { note: 'Notat', call: 'Opkald', visit: 'Besøg', video: 'Videokonsultation' },
-    text: 'Hvad skete der?',
-    outcome: 'Udfald (valgfrit)',
-    addNote: 'Gem i journalen',
-    noteSaved: 'Gemt.',
-    contacts: 'Kontakter',
-    phone: 'Patientens telefon',
-    relatives: 'Pårørende',
-    noRelatives: 'Ingen pårørende registreret.',
-    consent: 'må kontaktes',
-    noConsent: 'må ikke kontaktes',
-    gp: 'Egen læge',
-    none: 'Ikke oplyst',
-    edit: 'Ret kontakter',
-    save: 'Gem kontakter',
-    cancel: 'Fortryd',
-    relName: 'Pårørendes navn',
-    relRelation: 'Relation',
-    relPhone: 'Pårørendes telefon',
-    relConsent: 'Patienten har givet samtykke til, at vi kontakter den pårørende',
-    gpName: 'Lægens navn',
-    gpPhone: 'Lægens telefon',
-    updated: 'Senest ændret af {by} {at}',
-  },
-  en: {
-    messages: 'Messages',
-    reply: 'Reply to the patient',
-    send: 'Send reply',
-    sent: 'The reply has been sent.',
-    failed: 'Not sent: {reason}',
-    required: 'Write a reply first.',
-    markedRead: 'The patient’s messages are marked as read.',
-    proxy: 'Record a reading',
-    proxyIntro: 'A reading you took in the home or were told on the phone. It is triaged as readings from the patient’s devices are.',
-    notes: 'Notes, calls and visits',
-    noNotes: 'No notes yet.',
-    kind: 'Kind',
-    kinds: { note: 'Note', call: 'Call', visit: 'Visit', video: 'Video consultation' },
-    text: 'What happened?',
-    outcome: 'Outcome (optional)',
-    addNote: 'Save to the record',
-    noteSaved: 'Saved.',
-    contacts: 'Contacts',
-    phone: 'Patient’s phone',
-    relatives: 'Relatives',
-    noRelatives: 'No relatives recorded.',
-    consent: 'may be contacted',
-    noConsent: 'may not be contacted',
-    gp: 'General practitioner',
-    none: 'Not given',
-    edit: 'Edit contacts',
-    save: 'Save contacts',
-    cancel: 'Cancel',
-    relName: 'Relative’s name',
-    relRelation: 'Relation',
-    relPhone: 'Relative’s phone',
-    relConsent: 'The patient has agreed that we may contact this relative',
-    gpName: 'Doctor’s name',
-    gpPhone: 'Doctor’s phone',
-    updated: 'Last changed by {by} {at}',
-  },
-} as const;
 
-const textOf = (language: Language) => TEXT[language === 'en' ? 'en' : 'da'];
 const base = (patientId: string) => `/api/patients/${encodeURIComponent(patientId)}`;
 
 /** Nurses and home care write; an admin only reads. */
@@ -101,8 +24,7 @@ export function useCanWrite(): boolean {
 
 /** The thread with reply. Showing it to a clinician marks the patient's messages read (the board's yellow goes). */
 export function PatientMessages({ patientId }: { patientId: string }) {
-  const { api, language } = useSession();
-  const text = textOf(language);
+  const { api, language, t } = useSession();
   const canWrite = useCanWrite();
   const [thread, reload] = useResource(() => api.get(`${base(patientId)}/messages`, z.array(MessageSchema)), [api, patientId]);
   const [draft, setDraft] = useState('');
@@ -112,29 +34,30 @@ export function PatientMessages({ patientId }: { patientId: string }) {
   useLiveEvents((e) => e.type === 'alert' && e.event.patientId === patientId && e.event.rule === 'patient-message' && e.event.status === 'open' && reload());
   const unread = thread.status === 'ok' ? thread.data.filter((m) => m.direction === 'from_patient' && m.readAt === null).length : 0;
   const marking = useRef(false);
+  const markedRead = t('care.markedRead');
   useEffect(() => {
     if (!canWrite || unread === 0 || marking.current) return;
     marking.current = true;
     void api
       .send('POST', `${base(patientId)}/messages/read`, {}, z.object({ read: z.number() }))
-      .then(() => setStatus({ error: false, text: text.markedRead }))
+      .then(() => setStatus({ error: false, text: markedRead }))
       .catch(() => undefined)
       .finally(() => {
         marking.current = false;
       });
-  }, [api, patientId, unread, canWrite, text.markedRead]);
+  }, [api, patientId, unread, canWrite, markedRead]);
 
   const send = async (e: React.FormEvent) => {
     e.preventDefault();
-    if (draft.trim() === '') return setStatus({ error: true, text: text.required });
+    if (draft.trim() === '') return setStatus({ error: true, text: t('care.required') });
     setBusy(true);
     try {
       await api.send('POST', `${base(patientId)}/messages`, { text: draft }, MessageSchema);
       setDraft('');
-      setStatus({ error: false, text: text.sent });
+      setStatus({ error: false, text: t('care.sent') });
       reload();
     } catch (error) {
-      setStatus({ error: true, text: text.failed.replace('{reason}', (error as Error).message) });
+      setStatus({ error: true, text: t('care.failed', { reason: (error as Error).message }) });
     } finally {
       setBusy(false);
     }
@@ -146,10 +69,10 @@ export function PatientMessages({ patientId }: { patientId: string }) {
       </Loaded>
       {canWrite && (
         <form className="message-form" onSubmit={(e) => void send(e)} noValidate>
-          <label htmlFor={`reply-${patientId}`}>{text.reply}</label>
+          <label htmlFor={`reply-${patientId}`}>{t('care.reply')}</label>
           <textarea id={`reply-${patientId}`} rows={3} maxLength={4000} value={draft} onChange={(e) => setDraft(e.target.value)} />
           <button type="submit" disabled={busy}>
-            {text.send}
+            {t('care.send')}
           </button>
         </form>
       )}
@@ -162,11 +85,11 @@ export function PatientMessages({ patientId }: { patientId: string }) {
 
 /** "Registrér måling": a proxy reading, through the same triage as the devices'. */
 export function ProxyReading({ patientId }: { patientId: string }) {
-  const { language } = useSession();
+  const { t } = useSession();
   if (!useCanWrite()) return null;
   return (
     <div data-testid="proxy-reading">
-      <p>{textOf(language).proxyIntro}</p>
+      <p>{t('care.proxyIntro')}</p>
       <ReadingForm path={`${base(patientId)}/observations`} idPrefix={`proxy-${patientId}`} headingLevel={3} />
     </div>
   );
@@ -174,8 +97,7 @@ export function ProxyReading({ patientId }: { patientId: string }) {
 
 /** The shared record: newest first, with author and time; a form to add an entry. */
 export function CareNotes({ patientId }: { patientId: string }) {
-  const { api, language } = useSession();
-  const text = textOf(language);
+  const { api, language, t } = useSession();
   const canWrite = useCanWrite();
   const [notes, reload] = useResource(() => api.get(`${base(patientId)}/notes`, z.array(CareNoteSchema)), [api, patientId]);
   const [kind, setKind] = useState<CareNoteKind>('note');
@@ -184,15 +106,15 @@ export function CareNotes({ patientId }: { patientId: string }) {
   const [status, setStatus] = useState<{ error: boolean; text: string } | null>(null);
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
-    if (body.trim() === '') return setStatus({ error: true, text: text.text });
+    if (body.trim() === '') return setStatus({ error: true, text: t('care.text') });
     try {
       await api.send('POST', `${base(patientId)}/notes`, { kind, text: body, ...(outcome.trim() ? { outcome } : {}) }, CareNoteSchema);
       setBody('');
       setOutcome('');
-      setStatus({ error: false, text: text.noteSaved });
+      setStatus({ error: false, text: t('care.noteSaved') });
       reload();
     } catch (error) {
-      setStatus({ error: true, text: text.failed.replace('{reason}', (error as Error).message) });
+      setStatus({ error: true, text: t('care.failed', { reason: (error as Error).message }) });
     }
   };
   return (
@@ -200,24 +122,24 @@ export function CareNotes({ patientId }: { patientId: string }) {
       {canWrite && (
         <form className="note-form" onSubmit={(e) => void save(e)} noValidate>
           <div className="form-field">
-            <label htmlFor={`note-kind-${patientId}`}>{text.kind}</label>
+            <label htmlFor={`note-kind-${patientId}`}>{t('care.kind')}</label>
             <select id={`note-kind-${patientId}`} value={kind} onChange={(e) => setKind(e.target.value as CareNoteKind)}>
-              {(Object.keys(text.kinds) as CareNoteKind[]).map((k) => (
+              {CareNoteKindSchema.options.map((k) => (
                 <option key={k} value={k}>
-                  {text.kinds[k]}
+                  {t(`note.kind.${k}`)}
                 </option>
               ))}
             </select>
           </div>
           <div className="form-field">
-            <label htmlFor={`note-text-${patientId}`}>{text.text}</label>
+            <label htmlFor={`note-text-${patientId}`}>{t('care.text')}</label>
             <textarea id={`note-text-${patientId}`} rows={3} value={body} onChange={(e) => setBody(e.target.value)} />
           </div>
           <div className="form-field">
-            <label htmlFor={`note-outcome-${patientId}`}>{text.outcome}</label>
+            <label htmlFor={`note-outcome-${patientId}`}>{t('care.outcome')}</label>
             <input id={`note-outcome-${patientId}`} value={outcome} onChange={(e) => setOutcome(e.target.value)} />
           </div>
-          <button type="submit">{text.addNote}</button>
+          <button type="submit">{t('care.addNote')}</button>
           <p role="status" aria-live="polite" className={status?.error ? 'form-error' : undefined}>
             {status?.text ?? ''}
           </p>
@@ -226,13 +148,13 @@ export function CareNotes({ patientId }: { patientId: string }) {
       <Loaded resource={notes} retry={reload}>
         {(list) =>
           list.length === 0 ? (
-            <p>{text.noNotes}</p>
+            <p>{t('care.noNotes')}</p>
           ) : (
             <ol className="note-list" data-testid="note-list">
               {list.map((n) => (
                 <li key={n.id} className="note">
                   <p className="message-meta">
-                    <strong>{text.kinds[n.kind]}</strong> · {n.authorName} · {formatDateTime(language, n.createdAt)}
+                    <strong>{t(`note.kind.${n.kind}`)}</strong> · {n.authorName} · {formatDateTime(language, n.createdAt)}
                   </p>
                   <p className="message-text">{n.text}</p>
                   {n.outcome && <p className="muted">{n.outcome}</p>}
@@ -250,8 +172,7 @@ const telHref = (phone: string) => `tel:${phone.replace(/[^+0-9]/g, '')}`;
 
 /** The patient's phone, relatives (with their consent) and GP; editable by nurses and home care. */
 export function PatientContacts({ patientId }: { patientId: string }) {
-  const { api, language } = useSession();
-  const text = textOf(language);
+  const { api, language, t } = useSession();
   const canWrite = useCanWrite();
   const [contacts, reload] = useResource(() => api.get(`${base(patientId)}/contacts`, ContactsSchema), [api, patientId]);
   const [editing, setEditing] = useState(false);
@@ -271,24 +192,24 @@ export function PatientContacts({ patientId }: { patientId: string }) {
           ) : (
             <>
               <dl className="contact-facts">
-                <dt>{text.phone}</dt>
-                <dd>{c.phone ? <a href={telHref(c.phone)}>{c.phone}</a> : text.none}</dd>
-                <dt>{text.relatives}</dt>
+                <dt>{t('care.phone')}</dt>
+                <dd>{c.phone ? <a href={telHref(c.phone)}>{c.phone}</a> : t('care.none')}</dd>
+                <dt>{t('care.relatives')}</dt>
                 <dd>
                   {c.relatives.length === 0 ? (
-                    text.noRelatives
+                    t('care.noRelatives')
                   ) : (
                     <ul>
                       {c.relatives.map((r, i) => (
                         <li key={i}>
                           {r.name}
-                          {r.relation ? ` (${r.relation})` : ''}: <a href={telHref(r.phone)}>{r.phone}</a> — {r.consentToContact ? text.consent : text.noConsent}
+                          {r.relation ? ` (${r.relation})` : ''}: <a href={telHref(r.phone)}>{r.phone}</a> — {r.consentToContact ? t('care.consent') : t('care.noConsent')}
                         </li>
                       ))}
                     </ul>
                   )}
                 </dd>
-                <dt>{text.gp}</dt>
+                <dt>{t('care.gp')}</dt>
                 <dd>
                   {c.gp ? (
                     <>
@@ -301,14 +222,14 @@ export function PatientContacts({ patientId }: { patientId: string }) {
                       )}
                     </>
                   ) : (
-                    text.none
+                    t('care.none')
                   )}
                 </dd>
               </dl>
-              {c.updatedAt && <p className="muted">{text.updated.replace('{by}', c.updatedBy ?? '').replace('{at}', formatDateTime(language, c.updatedAt))}</p>}
+              {c.updatedAt && <p className="muted">{t('care.updated', { by: c.updatedBy ?? '', at: formatDateTime(language, c.updatedAt) })}</p>}
               {canWrite && (
                 <button type="button" className="secondary" onClick={() => setEditing(true)}>
-                  {text.edit}
+                  {t('care.edit')}
                 </button>
               )}
             </>
@@ -320,8 +241,7 @@ export function PatientContacts({ patientId }: { patientId: string }) {
 }
 
 function ContactsEditor({ contacts, patientId, onDone }: { contacts: Contacts; patientId: string; onDone: (saved: boolean) => void }) {
-  const { api, language } = useSession();
-  const text = textOf(language);
+  const { api, t } = useSession();
   const [phone, setPhone] = useState(contacts.phone ?? '');
   const first: Relative | undefined = contacts.relatives[0];
   const [relName, setRelName] = useState(first?.name ?? '');
@@ -351,23 +271,23 @@ function ContactsEditor({ contacts, patientId, onDone }: { contacts: Contacts; p
   );
   return (
     <form onSubmit={(e) => void save(e)} noValidate>
-      {field('phone', text.phone, phone, setPhone, 'tel')}
-      {field('rel-name', text.relName, relName, setRelName)}
-      {field('rel-relation', text.relRelation, relRelation, setRelRelation)}
-      {field('rel-phone', text.relPhone, relPhone, setRelPhone, 'tel')}
+      {field('phone', t('care.phone'), phone, setPhone, 'tel')}
+      {field('rel-name', t('care.relName'), relName, setRelName)}
+      {field('rel-relation', t('care.relRelation'), relRelation, setRelRelation)}
+      {field('rel-phone', t('care.relPhone'), relPhone, setRelPhone, 'tel')}
       <div className="form-field">
         <label>
-          <input type="checkbox" checked={relConsent} onChange={(e) => setRelConsent(e.target.checked)} /> {text.relConsent}
+          <input type="checkbox" checked={relConsent} onChange={(e) => setRelConsent(e.target.checked)} /> {t('care.relConsent')}
         </label>
       </div>
-      {field('gp-name', text.gpName, gpName, setGpName)}
-      {field('gp-phone', text.gpPhone, gpPhone, setGpPhone, 'tel')}
+      {field('gp-name', t('care.gpName'), gpName, setGpName)}
+      {field('gp-phone', t('care.gpPhone'), gpPhone, setGpPhone, 'tel')}
       <p role="alert" className="form-error">
         {error}
       </p>
-      <button type="submit">{text.save}</button>{' '}
+      <button type="submit">{t('care.save')}</button>{' '}
       <button type="button" className="secondary" onClick={() => onDone(false)}>
-        {text.cancel}
+        {t('care.cancel')}
       </button>
     </form>
   );
@@ -375,26 +295,25 @@ function ContactsEditor({ contacts, patientId, onDone }: { contacts: Contacts; p
 
 /** The four sections the patient record shows, each with its own heading. */
 export function CareWorkSections({ patientId }: { patientId: string }) {
-  const { language } = useSession();
-  const text = textOf(language);
+  const { t } = useSession();
   return (
     <>
       <section aria-labelledby="messages-heading">
-        <h2 id="messages-heading">{text.messages}</h2>
+        <h2 id="messages-heading">{t('care.messages')}</h2>
         <PatientMessages patientId={patientId} />
       </section>
       {useCanWrite() && (
         <section aria-labelledby="proxy-heading">
-          <h2 id="proxy-heading">{text.proxy}</h2>
+          <h2 id="proxy-heading">{t('care.proxy')}</h2>
           <ProxyReading patientId={patientId} />
         </section>
       )}
       <section aria-labelledby="notes-heading">
-        <h2 id="notes-heading">{text.notes}</h2>
+        <h2 id="notes-heading">{t('care.notes')}</h2>
         <CareNotes patientId={patientId} />
       </section>
       <section aria-labelledby="contacts-heading">
-        <h2 id="contacts-heading">{text.contacts}</h2>
+        <h2 id="contacts-heading">{t('care.contacts')}</h2>
         <PatientContacts patientId={patientId} />
       </section>
     </>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { CODE_DEFINITIONS, isObservationCode, ObservationRowSchema, TrendBucketSchema, type Alert, type Programme, type ThresholdRule } from '@tm/contracts';
+import { CODE_DEFINITIONS, isObservationCode, MANUAL_DEVICE_ID, ObservationRowSchema, TrendBucketSchema, type Alert, type Programme, type ThresholdRule } from '@tm/contracts';
 import { z } from 'zod';
 import { isNotFound, query, type Api } from '../shared/api';
 import { AdherenceView } from './adherence';
@@ -11,6 +11,7 @@ import { boardTriage, monitoringState, patientAlertOrder, triageAlert, upsertAle
 import { defaultResolution, RANGES, rangeStart, type RangeKey, type Resolution } from '../shared/chart';
 import { CarePlanEditor } from './care-plan';
 import { CareWorkSections } from './care-work';
+import { DischargeSection } from './discharge';
 import { Field, Loaded } from '../shared/components';
 import { DataTable, type Column } from '../shared/data-table';
 import { TriageBadge } from './triage-badge';
@@ -18,6 +19,7 @@ import { useLiveEvents, useNow, useResource, useSession } from '../shared/contex
 import { formatDateTime, formatNumber } from '../i18n';
 import { useLiveAlerts } from './live-alerts';
 import { QuestionnaireAnswers } from './questionnaire-answers';
+import { RecentReadings } from './readings';
 import { AlertListSchema, PatientListSchema } from './schemas';
 import { href } from '../shared/routes';
 import { duration, timeAgo } from '../shared/time';
@@ -130,7 +132,8 @@ function Devices({ patientId }: { patientId: string }) {
   const now = useNow();
   const [devices, reload] = useResource(async () => {
     try {
-      return await api.get(`/api/patients/${encodeURIComponent(patientId)}/devices`, DeviceListSchema);
+      // readings typed in by hand are stored under a pseudo device; it has no battery or gateway to watch
+      return (await api.get(`/api/patients/${encodeURIComponent(patientId)}/devices`, DeviceListSchema)).filter((d) => d.deviceId !== MANUAL_DEVICE_ID);
     } catch (e) {
       if (isNotFound(e)) return [];
       throw e;
@@ -159,7 +162,10 @@ function Devices({ patientId }: { patientId: string }) {
         list.length === 0 ? (
           <p>{t('device.none')}</p>
         ) : (
-          <DataTable rows={list} columns={deviceColumns} caption={t('patient.devices')} rowKey={(d) => d.deviceId} testId="devices" />
+          // six columns do not fit a phone: the table scrolls in its own region, which the keyboard reaches
+          <div className="table-scroll" role="region" aria-label={t('patient.devices')} tabIndex={0}>
+            <DataTable rows={list} columns={deviceColumns} caption={t('patient.devices')} rowKey={(d) => d.deviceId} testId="devices" />
+          </div>
         )
       }
     </Loaded>
@@ -192,10 +198,11 @@ export function PatientRecord({ patientId }: { patientId: string }) {
   const { api, t, language } = useSession();
   const live = useLiveAlerts();
   const now = useNow();
-  const [patients, reload] = useResource(() => api.get('/api/patients', PatientListSchema), [api]);
+  // the one patient (by id, also when discharged), not the whole board
+  const [patients, reload] = useResource(() => api.get(`/api/patients${query({ q: patientId, discharged: 'any' })}`, PatientListSchema), [api, patientId]);
   const [rules, setRules] = useState<ThresholdRule[]>([]);
   const [planChanges, setPlanChanges] = useState(0);
-  const adherence = useAdherenceSummaries();
+  const adherence = useAdherenceSummaries([patientId]);
   const { rememberPatients } = live;
   useEffect(() => {
     if (patients.status === 'ok') rememberPatients(patients.data);
@@ -227,15 +234,29 @@ export function PatientRecord({ patientId }: { patientId: string }) {
                 <TriageBadge triage={boardTriage(patient)} /> {reasonText} · {t('patient.programme')}: {patient.programme}
                 {patient.lastMeasurementAt !== null && ` · ${t('board.lastMeasurement')}: ${timeAgo(language, patient.lastMeasurementAt, now)}`}
                 {state.kind === 'paused' && <span className="flag flag-paused">{t('board.paused', { date: formatDateTime(language, state.until) })}</span>}
+                {patient.dischargedAt && (
+                  <span className="flag flag-paused" data-testid="discharged">
+                    {t('board.discharged', { date: formatDateTime(language, patient.dischargedAt) })}
+                  </span>
+                )}
                 {state.kind === 'stale' && <span className="flag flag-stale">{t('board.stale', { ago: duration(language, state.silentForMs) })}</span>}
                 {state.kind === 'overdue' && <span className="flag flag-stale">{overdueText(state.overdue, language)}</span>}
                 {state.kind === 'no-data' && <span className="flag flag-stale">{t('board.noData')}</span>}
+              </p>
+              <p>
+                <a href={href({ page: 'report', patientId: patient.id })} data-testid="report-link">
+                  {t('report.open')}
+                </a>
               </p>
               <section aria-labelledby="alerts-heading">
                 <h2 id="alerts-heading">{t('patient.alerts')}</h2>
                 <PatientAlerts patientId={patient.id} />
               </section>
               <CareWorkSections patientId={patient.id} />
+              <section aria-labelledby="readings-heading">
+                <h2 id="readings-heading">{t('readings.heading')}</h2>
+                <RecentReadings patientId={patient.id} />
+              </section>
               <section aria-labelledby="questionnaires-heading">
                 <h2 id="questionnaires-heading">{t('patient.questionnaires')}</h2>
                 <QuestionnaireAnswers patientId={patient.id} />
@@ -260,6 +281,7 @@ export function PatientRecord({ patientId }: { patientId: string }) {
                 <h2 id="thresholds-heading">{t('patient.thresholds')}</h2>
                 <ThresholdEditor patientId={patient.id} onRules={setRules} />
               </section>
+              {!patient.dischargedAt && <DischargeSection patientId={patient.id} onDischarged={reload} />}
             </>
           );
         }}

@@ -1,5 +1,6 @@
 import type { Communication, Reference } from 'fhir/r4';
 import type { Queryable } from '../db/db';
+import { careNoteSourceId, type CareNoteRow } from './care-note-mapping';
 import { RESOURCE_LANGUAGE } from './questionnaire-mapping';
 import { instantText, trimFraction } from './observation-repository';
 import type { Cursor } from './searchset';
@@ -47,20 +48,52 @@ export function communicationFor(m: CommunicationRow): Communication {
   };
 }
 
-/** At most `limit` of a patient's messages, newest first, from the cursor's row on (inclusive), keyset on (sent_at, id). */
-export async function messagesPage(db: Queryable, patientId: string, cursor: Cursor | null, limit: number): Promise<CommunicationRow[]> {
-  const { rows } = await db.query<{ id: string; direction: CommunicationRow['direction']; text: string; author_name: string; sent_at: string; read_at: string | null }>(
-    `SELECT id, direction, text, author_name, ${instantText('sent_at')} AS sent_at, CASE WHEN read_at IS NULL THEN NULL ELSE ${instantText('read_at')} END AS read_at
-       FROM messages
-      WHERE patient_id = $1 AND ($2::timestamptz IS NULL OR (sent_at <= $2 AND (sent_at, id) <= ($2, $3)))
-      ORDER BY sent_at DESC, id DESC
-      LIMIT $4`,
+/** A row of a patient's Communications: a message of the thread, or an entry of the care record. */
+export type CommunicationSource = { source: 'message'; message: CommunicationRow } | { source: 'care-note'; note: CareNoteRow };
+
+/** The keyset id of a source row (a message's own id; `care-note/<id>` for the record's entries). */
+export const sourceIdOf = (row: CommunicationSource): string => (row.source === 'message' ? row.message.id : careNoteSourceId(row.note.id));
+
+/**
+ * At most `limit` of a patient's messages and care-record entries together, newest first, from the
+ * cursor's row on (inclusive), keyset on (time, id): one statement over both tables, each read on
+ * its (patient_id, time) index.
+ */
+export async function communicationsPage(db: Queryable, patientId: string, cursor: Cursor | null, limit: number): Promise<CommunicationSource[]> {
+  const { rows } = await db.query<{
+    source: 'message' | 'care-note';
+    key: string;
+    id: string;
+    direction: CommunicationRow['direction'] | null;
+    kind: CareNoteRow['kind'] | null;
+    text: string;
+    outcome: string | null;
+    author_name: string;
+    at: string;
+    read_at: string | null;
+  }>(
+    `SELECT * FROM (
+       SELECT 'message' AS source, id AS key, id, direction, NULL AS kind, text, NULL AS outcome, author_name, sent_at AS at_time,
+              ${instantText('sent_at')} AS at, CASE WHEN read_at IS NULL THEN NULL ELSE ${instantText('read_at')} END AS read_at
+         FROM messages WHERE patient_id = $1
+       UNION ALL
+       SELECT 'care-note', 'care-note/' || id, id::text, NULL, kind, text, outcome, author_name, created_at,
+              ${instantText('created_at')}, NULL
+         FROM care_notes WHERE patient_id = $1
+     ) rows
+     WHERE $2::timestamptz IS NULL OR (at_time <= $2 AND (at_time, key) <= ($2, $3))
+     ORDER BY at_time DESC, key DESC
+     LIMIT $4`,
     [patientId, cursor?.at ?? null, cursor?.id ?? null, limit],
   );
-  return rows.map((r) => ({ id: r.id, patientId, direction: r.direction, text: r.text, authorName: r.author_name, sentAt: trimFraction(r.sent_at), readAt: r.read_at ? trimFraction(r.read_at) : null }));
+  return rows.map((r): CommunicationSource =>
+    r.source === 'message'
+      ? { source: 'message', message: { id: r.id, patientId, direction: r.direction ?? 'from_patient', text: r.text, authorName: r.author_name, sentAt: trimFraction(r.at), readAt: r.read_at ? trimFraction(r.read_at) : null } }
+      : { source: 'care-note', note: { id: r.id, patientId, kind: r.kind ?? 'note', text: r.text, outcome: r.outcome, authorName: r.author_name, createdAt: trimFraction(r.at) } },
+  );
 }
 
-export async function messageTotal(db: Queryable, patientId: string): Promise<number> {
-  const { rows } = await db.query<{ total: string }>('SELECT count(*) AS total FROM messages WHERE patient_id = $1', [patientId]);
+export async function communicationTotal(db: Queryable, patientId: string): Promise<number> {
+  const { rows } = await db.query<{ total: string }>('SELECT (SELECT count(*) FROM messages WHERE patient_id = $1) + (SELECT count(*) FROM care_notes WHERE patient_id = $1) AS total', [patientId]);
   return Number(rows[0]?.total ?? 0);
 }

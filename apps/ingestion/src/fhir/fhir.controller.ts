@@ -15,7 +15,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PatientSearchSchema, type PatientSear
 const fhirBase = (request: Request): string => `${request.protocol}://${request.host || 'localhost'}/fhir`;
 
 /** A patient searchset: access to `?patient=` checked first (404 as for none), the read audited with its parameters. */
-const ReadsFhirSearch = (resourceType: 'Observation' | 'QuestionnaireResponse' | 'CarePlan' | 'Communication') =>
+const ReadsFhirSearch = (resourceType: 'Observation' | 'QuestionnaireResponse' | 'CarePlan' | 'Communication' | 'Encounter') =>
   ReadsPatient<PatientSearch>('patient.fhir.read', { query: PatientSearchSchema, patient: (search) => search.patient, detail: (search) => ({ resourceType, ...search }) });
 
 /** The search parameters of every patient searchset, for the OpenAPI document. */
@@ -87,7 +87,11 @@ export class FhirController {
     return this.fhir.carePlans(search, fhirBase(request));
   }
 
-  /** The messages between the patient and their care teams (ARCHITECTURE §12), newest first, paged as Observations are. */
+  /**
+   * The messages between the patient and their care teams, and the shared care record's notes,
+   * calls, visits and video consultations (ARCHITECTURE §12), newest first, paged as Observations
+   * are; a call, visit or video brings its Encounter along.
+   */
   @Get('Communication')
   @Header('Content-Type', FHIR_JSON)
   @PatientSearchQuery()
@@ -97,6 +101,18 @@ export class FhirController {
     @Req() request: Request,
   ): Promise<Bundle> {
     return this.fhir.communications(search, fhirBase(request));
+  }
+
+  /** The care record's calls, visits and video consultations (ARCHITECTURE §12) as Encounters, newest first. */
+  @Get('Encounter')
+  @Header('Content-Type', FHIR_JSON)
+  @PatientSearchQuery()
+  @ReadsFhirSearch('Encounter')
+  encounters(
+    @Query(new ZodPipe(PatientSearchSchema)) search: PatientSearch,
+    @Req() request: Request,
+  ): Promise<Bundle> {
+    return this.fhir.encounters(search, fhirBase(request));
   }
 
   /**

@@ -7,7 +7,8 @@ import type { Db } from '../db/db';
 import { DB } from '../shared/tokens';
 import { patientForRules } from '../triage/thresholds-repository';
 import { carePlanFor } from './care-plan-mapping';
-import { communicationFor, messagesPage, messageTotal } from './communication-mapping';
+import { careNoteCommunicationFor, encounterFor, encounterNotesPage, encounterTotal } from './care-note-mapping';
+import { communicationFor, communicationsPage, communicationTotal, sourceIdOf } from './communication-mapping';
 import { responsesPage, responseTotal, userDisplayName } from './care-repository';
 import { FhirError } from './fhir-error';
 import { deviceFor, observationsFor } from './observation-mapping';
@@ -17,7 +18,7 @@ import { type Cursor, cutPage, decodeCursor, encodeCursor, type Page, type Patie
 
 /** Where one patient searchset reads from: how many matches there are, and the source rows of a page. */
 interface SearchSource {
-  resourceType: 'Observation' | 'QuestionnaireResponse' | 'CarePlan' | 'Communication';
+  resourceType: 'Observation' | 'QuestionnaireResponse' | 'CarePlan' | 'Communication' | 'Encounter';
   total(): Promise<number>;
   /** the source rows from the cursor's row on, enough to fill `count` matches, and whether the store holds more beyond them */
   rows(cursor: Cursor | null, count: number): Promise<{ rows: SourceRow<FhirResource>[]; more: boolean }>;
@@ -57,15 +58,41 @@ export class FhirService {
     });
   }
 
-  /** The messages between the patient and their care teams, newest first, one Communication each. */
+  /**
+   * The messages between the patient and their care teams and the care record's entries, newest
+   * first, one Communication each; a call, visit or video carries its Encounter along on the page.
+   */
   communications(search: PatientSearch, base: string): Promise<Bundle> {
     return this.searchset(search, base, {
       resourceType: 'Communication',
-      total: () => messageTotal(this.db, search.patient),
+      total: () => communicationTotal(this.db, search.patient),
       rows: async (cursor, count) => {
         const limit = count + 1 + (cursor ? 1 : 0);
-        const messages = await messagesPage(this.db, search.patient, cursor, limit);
-        return { rows: messages.map((m) => ({ at: m.sentAt, id: m.id, resources: [communicationFor(m)] })), more: messages.length === limit };
+        const sources = await communicationsPage(this.db, search.patient, cursor, limit);
+        const rows = sources.map((row): SourceRow<FhirResource> => {
+          if (row.source === 'message') return { at: row.message.sentAt, id: sourceIdOf(row), resources: [communicationFor(row.message)] };
+          const encounter = encounterFor(row.note);
+          return { at: row.note.createdAt, id: sourceIdOf(row), resources: [careNoteCommunicationFor(row.note)], includes: encounter ? [encounter] : [] };
+        });
+        return { rows, more: sources.length === limit };
+      },
+    });
+  }
+
+  /** The calls, visits and video consultations of the shared care record, newest first, one Encounter each. */
+  encounters(search: PatientSearch, base: string): Promise<Bundle> {
+    return this.searchset(search, base, {
+      resourceType: 'Encounter',
+      total: () => encounterTotal(this.db, search.patient),
+      rows: async (cursor, count) => {
+        const limit = count + 1 + (cursor ? 1 : 0);
+        const notes = await encounterNotesPage(this.db, search.patient, cursor, limit);
+        // the page reads calls, visits and video only, so each row is an Encounter
+        const rows = notes.flatMap((n) => {
+          const encounter = encounterFor(n);
+          return encounter ? [{ at: n.createdAt, id: n.id, resources: [encounter] }] : [];
+        });
+        return { rows, more: notes.length === limit };
       },
     });
   }
