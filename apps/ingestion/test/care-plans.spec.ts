@@ -15,7 +15,7 @@ import {
 } from '@tm/contracts';
 import { addDays, localDate, PLAN_TIME_ZONE, startOfLocalDay } from '@tm/rules';
 import { TriageService } from '../src/triage/triage.service';
-import { batchOf, connectGateway, eventually, oximetry, startTestPlatform, TestPlatform } from '../src/testing';
+import { batchOf, connectGateway, eventually, oximetry, startTestPlatform, TestPlatform, demoUsers } from '../src/testing';
 
 const HOUR = 3_600_000;
 
@@ -30,27 +30,11 @@ describe('care plans, questionnaires and the patient’s own app (ARCHITECTURE.m
     await platform?.stop();
   });
 
-  const tokens = new Map<string, string>();
+  const { tokenOf, call } = demoUsers(() => platform.httpUrl);
   const login = async (username: string) => {
     const res = await fetch(`${platform.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: username }) });
     expect(res.status).toBe(200);
     return (await res.json()) as { token: string; user: unknown };
-  };
-  const tokenOf = async (username: string) => {
-    const known = tokens.get(username);
-    if (known) return known;
-    const { token } = await login(username);
-    tokens.set(username, token);
-    return token;
-  };
-  const call = async (username: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${platform.httpUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${await tokenOf(username)}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? (JSON.parse(text) as unknown) : null };
   };
   const unresolved = async (patientId: string, rule: string) =>
     (await platform.db.query<{ id: string; severity: string; status: string; count: number; kind: string }>(`SELECT id, severity, status, count, kind FROM alerts WHERE patient_id = $1 AND rule = $2 AND status <> 'resolved'`, [patientId, rule])).rows;

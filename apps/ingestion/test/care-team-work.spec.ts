@@ -2,7 +2,7 @@ import { io, Socket } from 'socket.io-client';
 import { CareNoteSchema, ContactsSchema, MessageSchema, ObservationRowSchema, PatientSummarySchema, StoredReadingSchema, type AlertEvent, type ObservationEvent } from '@tm/contracts';
 import type { Bundle, Communication, Observation } from 'fhir/r4';
 import { validateBundle } from '../src/fhir/r4-validator';
-import { startTestPlatform, TestPlatform, eventually } from '../src/testing';
+import { startTestPlatform, TestPlatform, eventually, demoUsers } from '../src/testing';
 
 /**
  * ARCHITECTURE.md §12 through HTTP on the embedded platform: messages both ways (and the board's
@@ -21,25 +21,7 @@ describe('the care team’s work and the patient’s voice (ARCHITECTURE.md §12
     await platform?.stop();
   });
 
-  const tokens = new Map<string, string>();
-  const tokenOf = async (username: string) => {
-    const known = tokens.get(username);
-    if (known) return known;
-    const res = await fetch(`${platform.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: username }) });
-    expect(res.status).toBe(200);
-    const { token } = (await res.json()) as { token: string };
-    tokens.set(username, token);
-    return token;
-  };
-  const call = async (username: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${platform.httpUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${await tokenOf(username)}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? (JSON.parse(text) as unknown) : null };
-  };
+  const { tokenOf, call } = demoUsers(() => platform.httpUrl);
   const boardRow = async (username: string, patientId: string) => PatientSummarySchema.array().parse((await call(username, 'GET', '/api/patients')).json).find((p) => p.id === patientId)!;
   const audited = async (username: string, action: string, patientId: string) =>
     Number((await platform.db.query<{ n: string }>('SELECT count(*) AS n FROM audit_log WHERE username = $1 AND action = $2 AND patient_id = $3', [username, action, patientId])).rows[0]?.n);

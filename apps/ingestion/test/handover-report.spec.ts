@@ -2,7 +2,7 @@ import type { Bundle, Communication, Encounter } from 'fhir/r4';
 import { HandoverSchema, PatientReportSchema, StoredReadingSchema } from '@tm/contracts';
 import { z } from 'zod';
 import { validateBundle } from '../src/fhir/r4-validator';
-import { startTestPlatform, TestPlatform } from '../src/testing';
+import { startTestPlatform, TestPlatform, demoUsers } from '../src/testing';
 
 /**
  * The clinician side of issue 18 through HTTP on the embedded platform: the handover between
@@ -19,24 +19,7 @@ describe('handover, report of a period and the care record in FHIR (ARCHITECTURE
     await platform?.stop();
   });
 
-  const tokens = new Map<string, string>();
-  const tokenOf = async (username: string) => {
-    const known = tokens.get(username);
-    if (known) return known;
-    const res = await fetch(`${platform.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: username }) });
-    const { token } = (await res.json()) as { token: string };
-    tokens.set(username, token);
-    return token;
-  };
-  const call = async (username: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${platform.httpUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${await tokenOf(username)}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? (JSON.parse(text) as unknown) : null };
-  };
+  const { call } = demoUsers(() => platform.httpUrl);
   const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
   const period = (fromMinutesAgo: number) => `from=${encodeURIComponent(minutesAgo(fromMinutesAgo))}&to=${encodeURIComponent(minutesAgo(-1))}`;
 

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { AlertEvent, Measurement, QuestionnaireResponse } from '@tm/contracts';
-import { batchOf, connectGateway, eventually, oximetry, startTestPlatform, TestPlatform } from '../src/testing';
+import { batchOf, connectGateway, eventually, oximetry, startTestPlatform, TestPlatform, demoUsers } from '../src/testing';
 import { TriageService } from '../src/triage/triage.service';
 
 const MINUTE = 60_000;
@@ -16,26 +16,9 @@ describe('triage that follows the patient over days (issue 17), end to end', () 
   let platform: TestPlatform;
   let nurse: Socket;
   const alerts: AlertEvent[] = [];
-  const tokens = new Map<string, string>();
-
-  const tokenOf = async (username: string): Promise<string> => {
-    const known = tokens.get(username);
-    if (known) return known;
-    const res = await fetch(`${platform.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: username }) });
-    expect(res.status).toBe(200);
-    const { token } = (await res.json()) as { token: string };
-    tokens.set(username, token);
-    return token;
-  };
-  const call = async (username: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${platform.httpUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${await tokenOf(username)}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: (text ? JSON.parse(text) : null) as Record<string, unknown> };
-  };
+  const users = demoUsers(() => platform.httpUrl);
+  const { tokenOf } = users;
+  const call = (username: string, method: string, path: string, body?: unknown) => users.call<Record<string, unknown>>(username, method, path, body);
   const publish = async (gatewayId: string, measurements: Measurement[]) => {
     const gw = await connectGateway(platform.mqttUrl, gatewayId);
     const receipt = await gw.publish(batchOf(gatewayId, measurements));

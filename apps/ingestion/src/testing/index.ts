@@ -171,3 +171,36 @@ export async function tcpProxy(targetPort: number): Promise<TcpProxy> {
       }),
   };
 }
+
+export interface ApiAnswer<T> {
+  status: number;
+  json: T;
+}
+
+/**
+ * The demo users of a test platform (the password is the user name), each signed in once: their
+ * token, and a JSON call as one of them. `httpUrl` is read at each call, since a spec starts its
+ * platform in `beforeAll`.
+ */
+export function demoUsers(httpUrl: () => string) {
+  const tokens = new Map<string, string>();
+  const tokenOf = async (username: string): Promise<string> => {
+    const known = tokens.get(username);
+    if (known) return known;
+    const res = await fetch(`${httpUrl()}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: username }) });
+    if (res.status !== 200) throw new Error(`signing in as ${username}: HTTP ${res.status} ${await res.text()}`);
+    const { token } = (await res.json()) as { token: string };
+    tokens.set(username, token);
+    return token;
+  };
+  const call = async <T = unknown>(username: string, method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> => {
+    const res = await fetch(`${httpUrl()}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${await tokenOf(username)}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: (text ? JSON.parse(text) : null) as T };
+  };
+  return { tokenOf, call };
+}
