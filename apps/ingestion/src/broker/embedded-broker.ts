@@ -1,5 +1,5 @@
 import { createServer, Server } from 'node:net';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { parseGatewayTopic, TOPIC_ROOT } from '@tm/contracts';
 import type { Logger } from '../logger';
 import { newSecret } from '../security/secrets';
@@ -36,6 +36,8 @@ interface AedesPacket {
 }
 /** The part of aedes' persistence interface whose calls measure a session's queue (aedes-persistence README). */
 interface AedesPersistence {
+  storeRetained(packet: AedesPacket): Promise<void>;
+  createRetainedStreamCombi(patterns: string[]): Readable;
   outgoingEnqueue(sub: { clientId: string }, packet: AedesPacket): Promise<void>;
   outgoingEnqueueCombi(subs: Array<{ clientId: string }>, packet: AedesPacket): Promise<void>;
   outgoingClearMessageId(client: { id: string }, packet: object): Promise<AedesPacket | undefined>;
@@ -134,6 +136,7 @@ export async function startEmbeddedBroker(options: {
   });
   countSessionQueues(persistence, gate);
   resendWhatIsNoLongerQueued(persistence);
+  lookUpRetainedByTopic(persistence);
 
   let authenticating = 0;
   broker.authenticate = (client, username, password, cb) => {
@@ -230,6 +233,9 @@ export async function startEmbeddedBroker(options: {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new BrokerPortInUseError(options.port) : error));
+    // node's default backlog (511) on purpose: node accepts one connection per turn of the event
+    // loop (libuv 1.45, #3696), so on a starved loop a deeper queue only holds connections past the
+    // gateways' 10 s connect timeout, and the broker spends its turns on connections already given up.
     server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
   });
   const address = server.address();
@@ -297,6 +303,31 @@ function resendWhatIsNoLongerQueued(persistence: AedesPersistence): void {
     } catch (error) {
       if ((error as Error).message !== 'no such packet') throw error;
     }
+  };
+}
+
+/**
+ * Finds a SUBSCRIBE's retained messages by topic. aedes' memory persistence tests every retained
+ * topic against each filter, and every gateway keeps a retained status and subscribes to its own
+ * receipts on each connect: N gateways reconnecting at once cost N x N topic matches (2,000 homes:
+ * 4 million, seconds of blocked event loop in which CONNACKs waited past the gateways' connect
+ * timeout, so they tried again and added to the work). A filter without wildcards names exactly one
+ * topic, so it is looked up in a map kept beside aedes' own; a filter with wildcards (ingestion's)
+ * is still answered by aedes.
+ */
+function lookUpRetainedByTopic(persistence: AedesPersistence): void {
+  const retained = new Map<string, AedesPacket>();
+  const store = persistence.storeRetained.bind(persistence);
+  const search = persistence.createRetainedStreamCombi.bind(persistence);
+  persistence.storeRetained = async (packet) => {
+    await store(packet);
+    // as aedes does: an empty retained message clears the topic
+    if (payloadBytes(packet) === 0) retained.delete(packet.topic);
+    else retained.set(packet.topic, { ...packet });
+  };
+  persistence.createRetainedStreamCombi = (patterns) => {
+    if (patterns.some((p) => p.includes('+') || p.includes('#'))) return search(patterns);
+    return Readable.from(patterns.flatMap((topic) => retained.get(topic) ?? []));
   };
 }
 

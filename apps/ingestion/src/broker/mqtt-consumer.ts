@@ -13,7 +13,7 @@ import {
   type MeasurementRejection,
 } from '@tm/contracts';
 import { isTransient, retryWhileUnavailable, type Db } from '../db/db';
-import { saveGatewayStatus } from '../ingest/gateway-status-repository';
+import { saveGatewayStatuses, type GatewayStatusUpdate } from '../ingest/gateway-status-repository';
 import { recordRejections, refreshTrends, type RejectedMessage } from '../ingest/measurement-repository';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -65,6 +65,12 @@ interface Prepared {
   repeated: string[];
   setAsideReasons: MeasurementRejection[];
   queuedAt: bigint;
+}
+
+/** A gateway's status message, validated, waiting for its group's statement. */
+interface StatusMessage extends GatewayStatusUpdate {
+  topic: string;
+  payload: Buffer;
 }
 
 const MAX_ATTEMPTS_FOR_FAULTS = 5;
@@ -247,6 +253,7 @@ export class MqttConsumer {
 
   private async handleGroup(group: readonly Queued[]): Promise<void> {
     const prepared: Prepared[] = [];
+    const statuses: StatusMessage[] = [];
     const rejections: RejectedMessage[] = [];
     for (const { packet, queuedAt } of group) {
       const topic = parseGatewayTopic(packet.topic);
@@ -255,11 +262,34 @@ export class MqttConsumer {
         const batch = this.prepare(topic.gatewayId, packet.topic, payload, queuedAt);
         if ('rejection' in batch) rejections.push(batch.rejection);
         else prepared.push(batch);
-      } else if (topic?.kind === 'status') await this.guard(topic.gatewayId, packet.topic, payload, () => this.handleStatus(topic.gatewayId, packet.topic, payload));
-      else this.log.warn({ event: 'unexpected_topic', topic: packet.topic }, 'message on an unexpected topic ignored');
+      } else if (topic?.kind === 'status') {
+        const status = parseStatus(topic.gatewayId, packet.topic, payload);
+        if ('rejection' in status) rejections.push(status.rejection);
+        else statuses.push(status);
+      } else this.log.warn({ event: 'unexpected_topic', topic: packet.topic }, 'message on an unexpected topic ignored');
     }
     if (rejections.length > 0) await this.withDatabase(() => recordRejections(this.options.db, rejections));
+    // readings first: their receipts and reds wait for this group, a gateway's status does not
     if (prepared.length > 0) await this.storeGroup(prepared);
+    if (statuses.length > 0) await this.storeStatuses(statuses);
+  }
+
+  /**
+   * A group's statuses in one statement (saveGatewayStatuses). One that fails on the group is tried
+   * again status by status, so one bad status cannot hold back the others; that one is kept as poison.
+   */
+  private async storeStatuses(statuses: readonly StatusMessage[]): Promise<void> {
+    try {
+      await this.withDatabase(() => saveGatewayStatuses(this.options.db, statuses), statuses.length > 1 ? 1 : MAX_ATTEMPTS_FOR_FAULTS);
+    } catch (error) {
+      if (!(error instanceof PoisonMessageError)) throw error;
+      if (statuses.length > 1) {
+        for (const one of statuses) await this.storeStatuses([one]);
+        return;
+      }
+      const [one] = statuses as [StatusMessage];
+      await this.poison(one.gatewayId, one.topic, one.payload.subarray(0, MAX_STORED_PAYLOAD).toString('utf8'), error);
+    }
   }
 
   /** Parses and validates one batch; a batch refused whole comes back as its rejected_messages row. */
@@ -337,16 +367,6 @@ export class MqttConsumer {
     if (times.length > 0) this.scheduleTrendRefresh(times);
   }
 
-  /** Runs a status message; an error that is not the database's is kept as poison and the stream goes on. */
-  private async guard(gatewayId: string, topic: string, payload: Buffer, work: () => Promise<void>): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      if (!(error instanceof PoisonMessageError)) throw error;
-      await this.poison(gatewayId, topic, payload.subarray(0, MAX_STORED_PAYLOAD).toString('utf8'), error);
-    }
-  }
-
   /** Kept for diagnosis and re-processing; the stream goes on. The gateway, with no receipt, sends it again later. */
   private async poison(gatewayId: string, topic: string, payload: string, error: Error): Promise<void> {
     this.log.error({ event: 'message_failed', topic, err: error.message }, 'message could not be processed; kept in rejected_messages');
@@ -367,22 +387,6 @@ export class MqttConsumer {
         await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
       }
     }
-  }
-
-  private async handleStatus(gatewayId: string, topic: string, payload: Buffer): Promise<void> {
-    let json: unknown;
-    try {
-      json = JSON.parse(payload.toString('utf8'));
-    } catch {
-      json = undefined;
-    }
-    const status = GatewayStatusSchema.safeParse(json);
-    if (!status.success) {
-      const reason = json === undefined ? 'status is not JSON' : describeIssues(status.error);
-      await this.withDatabase(() => recordRejections(this.options.db, [{ gatewayId, topic, measurementId: null, reasonCode: 'invalid_status', reason, payload: payload.subarray(0, MAX_STORED_PAYLOAD).toString('utf8') }]));
-      return;
-    }
-    await this.withDatabase(() => saveGatewayStatus(this.options.db, gatewayId, status.data));
   }
 
   /**
@@ -429,6 +433,20 @@ export class MqttConsumer {
         });
     }, 1_000);
   }
+}
+
+/** Validates a status message; one that is not a status comes back as its rejected_messages row. */
+function parseStatus(gatewayId: string, topic: string, payload: Buffer): StatusMessage | { rejection: RejectedMessage } {
+  let json: unknown;
+  try {
+    json = JSON.parse(payload.toString('utf8'));
+  } catch {
+    json = undefined;
+  }
+  const status = GatewayStatusSchema.safeParse(json);
+  if (status.success) return { gatewayId, topic, payload, status: status.data };
+  const reason = json === undefined ? 'status is not JSON' : describeIssues(status.error);
+  return { rejection: { gatewayId, topic, measurementId: null, reasonCode: 'invalid_status', reason, payload: payload.subarray(0, MAX_STORED_PAYLOAD).toString('utf8') } };
 }
 
 /** A small stable hash of a gateway id, to keep each gateway on one worker. */
