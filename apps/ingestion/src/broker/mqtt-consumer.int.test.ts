@@ -75,4 +75,30 @@ describe('many small batches handled together', () => {
     expect(reds.length).toBeGreaterThanOrEqual(5);
     await eventually(async () => expect(new Set(alerts.filter((a) => a.severity === 'red').map((a) => a.id))).toEqual(new Set(reds.map((r) => r.id))), 10_000, 50);
   }, 90_000);
+  it("receipts a gateway's re-sent copy of readings already committed without a statement, and stores only what is new in a mixed re-send", async () => {
+    const triage = platform.app.get(TriageService);
+    const storing: string[][] = [];
+    const storeBatches = triage.storeBatches.bind(triage);
+    triage.storeBatches = async (batches) => {
+      storing.push(batches.flatMap((b) => b.measurements.map((m) => m.id)));
+      return storeBatches(batches);
+    };
+    try {
+      const gw = gateways[3]!; // demo-gw-4, connected by the test above
+      const first = oximetry({ patientId: 'pt-004' }, 95);
+      expect((await gw.publish(batchOf('demo-gw-4', [first]))).ids).toEqual([first.id]);
+      storing.length = 0;
+      // the receipt was late: the gateway sends the same reading again
+      expect((await gw.publish(batchOf('demo-gw-4', [first]))).ids).toEqual([first.id]);
+      expect(storing).toEqual([]);
+      // a re-send that also carries a new reading: only the new one is stored, both are receipted
+      const added = oximetry({ patientId: 'pt-004' }, 94);
+      expect(new Set((await gw.publish(batchOf('demo-gw-4', [first, added]))).ids)).toEqual(new Set([first.id, added.id]));
+      expect(storing).toEqual([[added.id]]);
+      const { rows } = await platform.db.query<{ n: string }>('SELECT count(*) AS n FROM measurements WHERE measurement_id = ANY($1)', [[first.id, added.id]]);
+      expect(rows[0]?.n).toBe('2');
+    } finally {
+      triage.storeBatches = storeBatches;
+    }
+  }, 60_000);
 });

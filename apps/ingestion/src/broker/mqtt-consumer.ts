@@ -81,6 +81,15 @@ class PoisonMessageError extends Error {
 
 /** Rejected payloads are kept whole up to this size (a batch's limit); beyond it, the start of it is enough to diagnose. */
 const MAX_STORED_PAYLOAD = 1024 * 1024;
+/**
+ * How many committed readings (gateway and id) an instance remembers, to receipt a gateway's
+ * re-sent copy without a statement. After an outage the gateways re-send every 2 s while their
+ * first copy waits in the queue (issue 16: 5,838 re-sent batches for 2,000 homes in a storm);
+ * with a worker's queue first in, first out, the copy arrives after its original committed.
+ * About 100 bytes each: 20 MB at most.
+ */
+const REMEMBERED_COMMITS = 200_000;
+const commitKey = (gatewayId: string, measurementId: string): string => `${gatewayId}\u0000${measurementId}`;
 
 /**
  * Takes measurement batches off MQTT into a bounded queue, parses and validates them, has triage
@@ -105,6 +114,8 @@ export class MqttConsumer {
   private readonly queues: Queued[][];
   private readonly wakers: ((() => void) | undefined)[];
   private queued = 0;
+  /** readings this instance committed lately (commitKey), oldest first: a re-sent copy is receipted from here */
+  private readonly committed = new Set<string>();
   /** PUBACKs held back while the queue is full */
   private heldAcks: (() => void)[] = [];
   private workers: Promise<void>[] = [];
@@ -320,9 +331,19 @@ export class MqttConsumer {
    * batch, so one bad batch cannot hold back the others; that one is then kept as poison.
    */
   private async storeGroup(group: readonly Prepared[]): Promise<void> {
+    // A re-sent copy of readings this instance has already committed needs no statement: the
+    // database would only answer "stored before". What is left goes to the store.
+    const remembered = group.map(({ batch }) => batch.measurements.filter((m) => this.committed.has(commitKey(batch.gatewayId, m.id))).map((m) => m.id));
+    const toStore = group.map((p, i): Prepared => {
+      const known = new Set(remembered[i]);
+      return known.size === 0 ? p : { ...p, batch: { ...p.batch, measurements: p.batch.measurements.filter((m) => !known.has(m.id)) } };
+    });
+    const needsStore = toStore.map(({ batch }) => batch.measurements.length > 0 || batch.refused.length > 0 || batch.setAside.length > 0);
     let outcomes: StoredBatch[];
     try {
-      outcomes = await this.withDatabase(() => this.withConflictRetry(() => this.options.triage.storeBatches(group.map((p) => p.batch))), group.length > 1 ? 1 : MAX_ATTEMPTS_FOR_FAULTS);
+      const storing = toStore.filter((_, i) => needsStore[i]).map((p) => p.batch);
+      const stored = storing.length === 0 ? [] : await this.withDatabase(() => this.withConflictRetry(() => this.options.triage.storeBatches(storing)), group.length > 1 ? 1 : MAX_ATTEMPTS_FOR_FAULTS);
+      outcomes = needsStore.map((needed): StoredBatch => (needed ? stored.shift()! : { stored: [], duplicates: [], refused: [], raised: [] }));
     } catch (error) {
       if (this.stopping && !(error instanceof PoisonMessageError)) {
         this.log.warn({ event: 'batches_left_to_gateways', batches: group.length, err: (error as Error).message }, 'stopping with the database away; the gateways send these again');
@@ -344,7 +365,8 @@ export class MqttConsumer {
     group.forEach(({ batch, repeated, setAsideReasons, queuedAt }, i) => {
       const outcome = outcomes[i]!;
       // Each id once: a repeated copy shares its first copy's fate (stored, already there, or refused).
-      const accepted = new Set([...outcome.stored.map((m) => m.id), ...outcome.duplicates]);
+      const accepted = new Set([...outcome.stored.map((m) => m.id), ...outcome.duplicates, ...remembered[i]!]);
+      this.remember(batch.gatewayId, accepted);
       const refused = new Map(outcome.refused.filter((r) => !accepted.has(r.id)).map((r) => [r.id, r.reason]));
       const receipt: Receipt = { ids: [...accepted], rejected: [...refused].map(([id, reason]) => ({ id, reason })) };
       // Queued, not awaited: mqtt.js keeps it in its outgoing store and re-sends it after a
@@ -354,7 +376,7 @@ export class MqttConsumer {
       });
       metrics.stored.inc(outcome.stored.length);
       metrics.evaluated.inc(outcome.stored.length);
-      metrics.duplicate.inc(outcome.duplicates.length + repeated.filter((id) => accepted.has(id)).length);
+      metrics.duplicate.inc(outcome.duplicates.length + remembered[i]!.length + repeated.filter((id) => accepted.has(id)).length);
       for (const r of [...outcome.refused, ...setAsideReasons]) metrics.rejected.inc({ reason: r.reasonCode });
       metrics.batchSeconds.observe(Number(done - queuedAt) / 1e9);
       stored += outcome.stored.length;
@@ -365,6 +387,19 @@ export class MqttConsumer {
       'batches stored, evaluated and receipted',
     );
     if (times.length > 0) this.scheduleTrendRefresh(times);
+  }
+
+  /** Committed readings, remembered for a re-sent copy; the oldest are forgotten first. */
+  private remember(gatewayId: string, ids: Iterable<string>): void {
+    for (const id of ids) {
+      const key = commitKey(gatewayId, id);
+      this.committed.delete(key);
+      this.committed.add(key);
+    }
+    for (const oldest of this.committed) {
+      if (this.committed.size <= REMEMBERED_COMMITS) break;
+      this.committed.delete(oldest);
+    }
   }
 
   /** Kept for diagnosis and re-processing; the stream goes on. The gateway, with no receipt, sends it again later. */
