@@ -185,21 +185,30 @@ describe('symptoms with readings, unanswered diaries, out of hours and discharge
   });
 
   describe('item 7: service hours per care team', () => {
-    const setHours = (team: string, hours: unknown) => platform.db.query('UPDATE care_teams SET service_hours = $2 WHERE id = $1', [team, JSON.stringify(hours)]);
+    // as an administrator sets them: PUT /api/admin/care-teams/:id/service-hours
+    const setHours = (team: string, hours: unknown, helpline = '1813') => call('admin', 'PUT', `/api/admin/care-teams/${team}/service-hours`, { serviceHours: hours, helpline });
     afterAll(() => setHours('hospital-heart', { weekdays: [1, 2, 3, 4, 5], from: '08:00', to: '15:00' }));
 
     it('tells the patient whether the team is at work now, from the team’s own hours in Copenhagen time, with its phone and helpline', async () => {
       // pt-006 has an open (acknowledged) red from item 5
       const today = wallClockParts(new Date(), CLINIC_TIME_ZONE).weekday;
-      await setHours('hospital-heart', { weekdays: [today], from: '00:00', to: '23:59' });
+      expect((await setHours('hospital-heart', { weekdays: [today], from: '00:00', to: '23:59' })).status).toBe(200);
       const inside = PatientRedStatusSchema.parse((await call('borger6', 'GET', '/api/me/red-status')).json);
       expect(inside).toMatchObject({ insideServiceHours: true, helpline: '1813' });
       expect(inside.red).not.toBeNull();
 
-      await setHours('hospital-heart', { weekdays: [(today % 7) + 1], from: '00:00', to: '23:59' });
-      await platform.db.query(`UPDATE care_teams SET out_of_hours_helpline = 'vagtlaege' WHERE id = 'hospital-heart'`);
+      const changed = await setHours('hospital-heart', { weekdays: [(today % 7) + 1], from: '00:00', to: '23:59' }, 'vagtlaege');
+      expect(changed.json).toMatchObject({ id: 'hospital-heart', helpline: 'vagtlaege', serviceHours: { weekdays: [(today % 7) + 1] } });
       expect((await call('borger6', 'GET', '/api/me/red-status')).json).toMatchObject({ insideServiceHours: false, helpline: 'vagtlaege' });
-      await platform.db.query(`UPDATE care_teams SET out_of_hours_helpline = '1813' WHERE id = 'hospital-heart'`);
+      expect((await setHours('hospital-heart', { weekdays: [today], from: '00:00', to: '23:59' })).status).toBe(200);
+    });
+
+    it('refuses hours that end before they begin, an unknown helpline or team, and anyone but an administrator', async () => {
+      expect((await setHours('hospital-heart', { weekdays: [1], from: '15:00', to: '08:00' })).status).toBe(400);
+      expect((await setHours('hospital-heart', { weekdays: [8], from: '08:00', to: '15:00' })).status).toBe(400);
+      expect((await setHours('hospital-heart', { weekdays: [1], from: '08:00', to: '15:00' }, '911')).status).toBe(400);
+      expect((await setHours('no-such-team', { weekdays: [1], from: '08:00', to: '15:00' })).status).toBe(404);
+      expect((await call('nurse', 'PUT', '/api/admin/care-teams/hospital-heart/service-hours', { serviceHours: { weekdays: [1], from: '08:00', to: '15:00' }, helpline: '1813' })).status).toBe(403);
     });
 
     it('is the patient’s own: a clinician is refused', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OutOfHoursHelplineSchema, ServiceHoursSchema } from './out-of-hours';
 import { MEASUREMENT_TYPES } from './codes';
 import { GatewayIdSchema, IdSchema, InstantSchema, MeasurementTypeSchema, PatientIdSchema } from './measurement';
 import { ClinicianRoleSchema, RoleSchema } from './rest';
@@ -37,8 +38,17 @@ export type CareTeamKind = z.infer<typeof CareTeamKindSchema>;
 
 export const CreateCareTeamBodySchema = z.object({ id: CareTeamIdSchema, name: z.string().trim().min(1).max(200), kind: CareTeamKindSchema });
 export type CreateCareTeamBody = z.infer<typeof CreateCareTeamBodySchema>;
-export const CareTeamSchema = CreateCareTeamBodySchema.extend({ createdAt: InstantSchema });
+export const CareTeamSchema = CreateCareTeamBodySchema.extend({
+  createdAt: InstantSchema,
+  /** when the team itself answers its patients (issue 17 item 7); outside them the app points to `helpline` and 112 */
+  serviceHours: ServiceHoursSchema.optional(),
+  helpline: OutOfHoursHelplineSchema.optional(),
+});
 export type CareTeam = z.infer<typeof CareTeamSchema>;
+
+/** PUT /api/admin/care-teams/:id/service-hours: the team's service hours and whom its patients call out of hours. */
+export const CareTeamHoursBodySchema = z.object({ serviceHours: ServiceHoursSchema, helpline: OutOfHoursHelplineSchema }).strict();
+export type CareTeamHoursBody = z.infer<typeof CareTeamHoursBodySchema>;
 
 export const CreateUserBodySchema = z.object({
   username: z.string().trim().min(1).max(64).regex(/^[a-z0-9][a-z0-9._-]*$/, 'user names are lower-case letters, digits and . _ -'),

@@ -158,12 +158,21 @@ const CARE_TEAM_FIELDS = [
   { name: 'kind', label: 'admin.kind', options: CareTeamKindSchema.options },
 ] as const satisfies readonly FormField<keyof z.input<typeof CreateCareTeamBodySchema>>[];
 
+/** "man., tirs., … 08:00–15:00": ISO weekdays (1 Monday) named in the user's language. */
+function serviceHoursText(hours: NonNullable<CareTeam['serviceHours']>, language: string): string {
+  // 2024-01-01 was a Monday: day n of that week is ISO weekday n
+  const day = new Intl.DateTimeFormat(language === 'da' ? 'da-DK' : 'en-GB', { weekday: 'short', timeZone: 'UTC' });
+  return `${hours.weekdays.map((n) => day.format(new Date(Date.UTC(2024, 0, n)))).join(', ')} ${hours.from}–${hours.to}`;
+}
+
 export function CareTeams() {
-  const { t } = useSession();
+  const { t, language } = useSession();
   const columns: AdminColumn<CareTeam>[] = [
     { key: 'id', header: 'admin.id' },
     { key: 'name', header: 'admin.name' },
     { key: 'kind', header: 'admin.kind', show: (team) => t(`admin.teamKind.${team.kind}`) },
+    { key: 'serviceHours', header: 'admin.col.serviceHours', show: (team) => (team.serviceHours ? serviceHoursText(team.serviceHours, language) : '–') },
+    { key: 'helpline', header: 'admin.col.helpline', show: (team) => (team.helpline === undefined ? '–' : team.helpline === '1813' ? '1813' : t('admin.helpline.gp')) },
     { key: 'createdAt', header: 'admin.col.createdAt' },
   ];
   return (

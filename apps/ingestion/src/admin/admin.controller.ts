@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import {
   AuditQuerySchema,
   BindGatewayBodySchema,
+  CareTeamHoursBodySchema,
   CreateCareTeamBodySchema,
   CreateGatewayBodySchema,
   CreatePatientBodySchema,
@@ -14,6 +15,7 @@ import {
   type AdminUser,
   type AuditLogEntry,
   type CareTeam,
+  type CareTeamHoursBody,
   type GatewayWithSecret,
   type OneTimePasswordResponse,
   type PatientSignInBody,
@@ -80,6 +82,12 @@ export class AdminController {
   @Get('care-teams')
   listCareTeams(): Promise<CareTeam[]> {
     return this.admin.listCareTeams();
+  }
+
+  /** `{ serviceHours: { weekdays, from, to }, helpline: "1813" | "vagtlaege" }` */
+  @Put('care-teams/:id/service-hours')
+  setCareTeamHours(@Param('id') id: string, @Body(new ZodPipe(CareTeamHoursBodySchema)) body: CareTeamHoursBody, @CurrentUser() user: User, @SourceAddress() source: string): Promise<CareTeam> {
+    return this.admin.setCareTeamHours({ user, source }, id, body);
   }
 
   @Post('care-teams')

@@ -5,6 +5,7 @@ import {
   type AuditLogEntry,
   type AuditQuery,
   type CareTeam,
+  type CareTeamHoursBody,
   type CreateCareTeamBody,
   type CreatePatientBody,
   type CreateUserBody,
@@ -118,6 +119,14 @@ export class AdminService {
 
   createCareTeam(actor: Actor, body: CreateCareTeamBody): Promise<CareTeam> {
     return this.change(actor, 'care_team.create', null, async (tx) => ({ result: await organisation.insertCareTeam(tx, body), detail: { ...body } }));
+  }
+
+  /** A care team's service hours and out-of-hours helpline, as its patients' apps and the escalation route use them. */
+  setCareTeamHours(actor: Actor, id: string, body: CareTeamHoursBody): Promise<CareTeam> {
+    return this.change(actor, 'care_team.service_hours', null, async (tx) => {
+      const { before, after } = await organisation.setCareTeamHours(tx, id, body);
+      return { result: after, detail: { careTeamId: id, from: { serviceHours: before.serviceHours, helpline: before.helpline }, to: body } };
+    });
   }
 
   listPatients(): Promise<AdminPatient[]> {

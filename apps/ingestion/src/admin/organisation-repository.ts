@@ -1,4 +1,4 @@
-import type { AdminGateway, AdminPatient, CareTeam, CareTeamKind, MeasurementSchedule, Programme } from '@tm/contracts';
+import { OutOfHoursHelplineSchema, ServiceHoursSchema, type AdminGateway, type AdminPatient, type CareTeam, type CareTeamHoursBody, type CareTeamKind, type MeasurementSchedule, type Programme } from '@tm/contracts';
 import type { Queryable } from '../db/db';
 import { AdminError } from './admin-error';
 
@@ -12,15 +12,43 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string }).code === '23505';
 }
 
+interface CareTeamRow {
+  id: string;
+  name: string;
+  kind: CareTeamKind;
+  created_at: Date;
+  service_hours: unknown;
+  out_of_hours_helpline: string;
+}
+const CARE_TEAM_COLUMNS = 'id, name, kind, created_at, service_hours, out_of_hours_helpline';
+/** Hours edited by hand into a shape the contract does not accept are left out, not passed on. */
+function toCareTeam(r: CareTeamRow): CareTeam {
+  const hours = ServiceHoursSchema.safeParse(r.service_hours);
+  const helpline = OutOfHoursHelplineSchema.safeParse(r.out_of_hours_helpline);
+  return { id: r.id, name: r.name, kind: r.kind, createdAt: r.created_at.toISOString(), serviceHours: hours.success ? hours.data : undefined, helpline: helpline.success ? helpline.data : undefined };
+}
+
 export async function listCareTeams(db: Queryable): Promise<CareTeam[]> {
-  const { rows } = await db.query<{ id: string; name: string; kind: CareTeamKind; created_at: Date }>('SELECT id, name, kind, created_at FROM care_teams ORDER BY id');
-  return rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, createdAt: r.created_at.toISOString() }));
+  const { rows } = await db.query<CareTeamRow>(`SELECT ${CARE_TEAM_COLUMNS} FROM care_teams ORDER BY id`);
+  return rows.map(toCareTeam);
+}
+
+/** Sets a care team's service hours and out-of-hours helpline; the team before and after, for the audit entry. */
+export async function setCareTeamHours(db: Queryable, id: string, hours: CareTeamHoursBody): Promise<{ before: CareTeam; after: CareTeam }> {
+  const { rows } = await db.query<CareTeamRow>(`SELECT ${CARE_TEAM_COLUMNS} FROM care_teams WHERE id = $1 FOR UPDATE`, [id]);
+  if (!rows[0]) throw new AdminError('not_found', `no care team ${id}`);
+  const updated = await db.query<CareTeamRow>(`UPDATE care_teams SET service_hours = $2, out_of_hours_helpline = $3 WHERE id = $1 RETURNING ${CARE_TEAM_COLUMNS}`, [
+    id,
+    JSON.stringify(hours.serviceHours),
+    hours.helpline,
+  ]);
+  return { before: toCareTeam(rows[0]), after: toCareTeam(updated.rows[0]!) };
 }
 
 export async function insertCareTeam(db: Queryable, team: { id: string; name: string; kind: CareTeamKind }): Promise<CareTeam> {
   try {
-    const { rows } = await db.query<{ created_at: Date }>('INSERT INTO care_teams (id, name, kind) VALUES ($1, $2, $3) RETURNING created_at', [team.id, team.name, team.kind]);
-    return { ...team, createdAt: rows[0]!.created_at.toISOString() };
+    const { rows } = await db.query<CareTeamRow>(`INSERT INTO care_teams (id, name, kind) VALUES ($1, $2, $3) RETURNING ${CARE_TEAM_COLUMNS}`, [team.id, team.name, team.kind]);
+    return toCareTeam(rows[0]!);
   } catch (error) {
     if (isUniqueViolation(error)) throw new AdminError('already_exists', `care team ${team.id} exists already; choose another id`);
     throw error;
