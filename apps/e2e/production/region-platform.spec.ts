@@ -408,7 +408,7 @@ it('privileged input outside what a clinician could mean is refused with a 400 n
 describe('production refuses a weak signing key: one line naming the variable, non-zero exit', () => {
   const cases: Array<[string, string | undefined, RegExp]> = [
     ['unset', undefined, /JWT_SECRET must be set/],
-    ['31 bytes', 'x'.repeat(31), /JWT_SECRET=\(hidden\): must be at least 32 characters/],
+    ['31 bytes', 'x'.repeat(31), /JWT_SECRET[=]\(hidden\): must be at least 32 characters/],
     ['a published example', PUBLISHED_JWT_SECRET, /JWT_SECRET is an example value published in this repository/],
   ];
   const outcomes = new Map<string, Promise<{ code: number | null; output: string }>>();

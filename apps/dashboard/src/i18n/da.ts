@@ -67,7 +67,7 @@ export const da = {
   'board.filter.team': 'Team',
   'board.filter.all': 'Alle',
   'board.mine': 'Mine patienter',
-  'board.showDischarged': 'Vis afsluttede forløb',
+  'board.showDischarged': 'Vis afsluttede patienter',
   'board.discharged': 'Forløbet afsluttet {date}',
   'discharge.heading': 'Afslut forløbet',
   'discharge.explain': 'Når forløbet er afsluttet, giver målinger ikke længere alarmer, og patienten står ikke længere på oversigten. Målinger bliver stadig gemt. Brug pause, hvis patienten fx er indlagt.',

@@ -67,7 +67,7 @@ export const en: Dictionary = {
   'board.filter.team': 'Team',
   'board.filter.all': 'All',
   'board.mine': 'My patients',
-  'board.showDischarged': 'Show ended programmes',
+  'board.showDischarged': 'Show patients whose programme ended',
   'board.discharged': 'Programme ended {date}',
   'discharge.heading': 'End the programme',
   'discharge.explain': 'Once the programme has ended, readings no longer raise alerts and the patient leaves the board. Readings are still stored. Use a pause if the patient is, for example, in hospital.',
