@@ -219,8 +219,10 @@ export class MqttConsumer {
 
   /** Queues a message and acknowledges it to the broker, or holds the acknowledgement while the queue is full. */
   private enqueue(packet: IPublishPacket, done: () => void): void {
-    const gatewayId = parseGatewayTopic(packet.topic)?.gatewayId ?? packet.topic;
+    const topic = parseGatewayTopic(packet.topic);
+    const gatewayId = topic?.gatewayId ?? packet.topic;
     const worker = this.queues.length === 1 ? 0 : hashOf(gatewayId) % this.queues.length;
+    if (topic?.kind === 'measurements') this.options.metrics.batchesInHand.inc();
     this.queues[worker]!.push({ packet, queuedAt: process.hrtime.bigint() });
     this.queued++;
     this.wakers[worker]?.();
@@ -257,6 +259,7 @@ export class MqttConsumer {
         // Never leave the stream waiting: a batch without a receipt is sent again by its gateway.
         this.log.error({ event: 'message_handling_failed', batches: group.length, err: (error as Error).message }, 'unexpected error while handling messages; their gateways will send again');
       } finally {
+        this.options.metrics.batchesInHand.dec(group.filter(({ packet }) => parseGatewayTopic(packet.topic)?.kind === 'measurements').length);
         this.dequeued(group.length);
       }
     }
