@@ -45,7 +45,7 @@ export async function storeManualMeasurements(tx: Queryable, measurements: reado
   return stored;
 }
 
-interface ReadingRow {
+export interface ReadingRow {
   measurement_id: string;
   patient_id: string;
   type: MeasurementType;
@@ -59,20 +59,19 @@ interface ReadingRow {
   components: Component[] | null;
 }
 
-/** One reading from the ledger with its values (from observations, or from invalidated_observations once invalidated). */
-export async function readingById(db: Queryable, measurementId: string): Promise<StoredReading | null> {
-  const { rows } = await db.query<ReadingRow>(
-    `SELECT m.measurement_id, m.patient_id, m.type, m.measured_at, m.received_at, m.source, m.author_user_id, m.invalidated_at, m.invalidated_by, m.invalidation_reason,
-            coalesce(
-              (SELECT json_agg(json_build_object('code', o.code, 'value', o.value, 'unit', o.unit) ORDER BY o.code) FROM observations o
-                WHERE o.measurement_id = m.measurement_id AND o.patient_id = m.patient_id AND o.measured_at = m.measured_at),
-              (SELECT json_agg(json_build_object('code', i.code, 'value', i.value, 'unit', i.unit) ORDER BY i.code) FROM invalidated_observations i
-                WHERE i.measurement_id = m.measurement_id)) AS components
-       FROM measurements m WHERE m.measurement_id = $1`,
-    [measurementId],
-  );
-  const r = rows[0];
-  if (!r) return null;
+/**
+ * The columns of a ReadingRow from the ledger `m`, with the reading's values: from observations
+ * while valid, from invalidated_observations once a clinician marked it wrong.
+ */
+export const READING_COLUMNS = `m.measurement_id, m.patient_id, m.type, m.measured_at, m.received_at, m.source, m.author_user_id, m.invalidated_at, m.invalidated_by, m.invalidation_reason,
+            CASE WHEN m.invalidated_at IS NULL
+              THEN (SELECT json_agg(json_build_object('code', o.code, 'value', o.value, 'unit', o.unit) ORDER BY o.code) FROM observations o
+                     WHERE o.patient_id = m.patient_id AND o.measured_at = m.measured_at AND o.measurement_id = m.measurement_id)
+              ELSE (SELECT json_agg(json_build_object('code', i.code, 'value', i.value, 'unit', i.unit) ORDER BY i.code) FROM invalidated_observations i
+                     WHERE i.measurement_id = m.measurement_id)
+            END AS components`;
+
+export function readingOf(r: ReadingRow): StoredReading {
   return {
     measurementId: r.measurement_id,
     patientId: r.patient_id,
@@ -86,6 +85,12 @@ export async function readingById(db: Queryable, measurementId: string): Promise
     invalidatedBy: r.invalidated_by,
     invalidationReason: r.invalidation_reason,
   };
+}
+
+/** One reading from the ledger with its values (from observations, or from invalidated_observations once invalidated). */
+export async function readingById(db: Queryable, measurementId: string): Promise<StoredReading | null> {
+  const { rows } = await db.query<ReadingRow>(`SELECT ${READING_COLUMNS} FROM measurements m WHERE m.measurement_id = $1`, [measurementId]);
+  return rows[0] ? readingOf(rows[0]) : null;
 }
 
 /**

@@ -1,5 +1,6 @@
-import type { Alert, CareNote, Component, MeasurementSource, MeasurementType, Programme, ReportMeasure, StoredReading } from '@tm/contracts';
+import type { Alert, CareNote, Programme, ReportMeasure, StoredReading } from '@tm/contracts';
 import type { Queryable } from '../db/db';
+import { READING_COLUMNS, readingOf, type ReadingRow } from '../manual-readings/manual-reading-repository';
 import { alertOf } from '../triage/alert-store';
 
 /** A period, `from` inclusive and `to` exclusive. */
@@ -29,20 +30,6 @@ export async function measuresBetween(db: Queryable, patientId: string, period: 
   return rows.map((r) => ({ code: r.code, unit: r.unit, count: r.count, min: r.min, max: r.max, avg: Number(r.avg), first: r.first, firstAt: r.first_at.toISOString(), last: r.last, lastAt: r.last_at.toISOString() }));
 }
 
-interface ReadingRow {
-  measurement_id: string;
-  patient_id: string;
-  type: MeasurementType;
-  measured_at: Date;
-  received_at: Date;
-  source: MeasurementSource;
-  author_user_id: string | null;
-  invalidated_at: Date | null;
-  invalidated_by: string | null;
-  invalidation_reason: string | null;
-  components: Component[] | null;
-}
-
 /**
  * The ledger's readings of the period, newest first, at most `limit`, each with its values: from
  * observations while valid, from invalidated_observations once a clinician marked it wrong (with
@@ -50,32 +37,14 @@ interface ReadingRow {
  */
 export async function readingsBetween(db: Queryable, patientId: string, period: Period, limit: number): Promise<StoredReading[]> {
   const { rows } = await db.query<ReadingRow>(
-    `SELECT m.measurement_id, m.patient_id, m.type, m.measured_at, m.received_at, m.source, m.author_user_id, m.invalidated_at, m.invalidated_by, m.invalidation_reason,
-            CASE WHEN m.invalidated_at IS NULL
-              THEN (SELECT json_agg(json_build_object('code', o.code, 'value', o.value, 'unit', o.unit) ORDER BY o.code) FROM observations o
-                     WHERE o.patient_id = m.patient_id AND o.measured_at = m.measured_at AND o.measurement_id = m.measurement_id)
-              ELSE (SELECT json_agg(json_build_object('code', i.code, 'value', i.value, 'unit', i.unit) ORDER BY i.code) FROM invalidated_observations i
-                     WHERE i.measurement_id = m.measurement_id)
-            END AS components
+    `SELECT ${READING_COLUMNS}
        FROM measurements m
       WHERE m.patient_id = $1 AND m.measured_at >= $2 AND m.measured_at < $3
       ORDER BY m.measured_at DESC, m.measurement_id DESC
       LIMIT $4`,
     [patientId, period.from, period.to, limit],
   );
-  return rows.map((r) => ({
-    measurementId: r.measurement_id,
-    patientId: r.patient_id,
-    type: r.type,
-    measuredAt: r.measured_at.toISOString(),
-    receivedAt: r.received_at.toISOString(),
-    source: r.source,
-    authorUserId: r.author_user_id,
-    components: r.components ?? [],
-    invalidatedAt: r.invalidated_at ? r.invalidated_at.toISOString() : null,
-    invalidatedBy: r.invalidated_by,
-    invalidationReason: r.invalidation_reason,
-  }));
+  return rows.map(readingOf);
 }
 
 /** Alerts raised in the period or still open during it, newest first. */
