@@ -121,7 +121,7 @@ describe('the embedded broker refuses packets over MQTT_MAX_PACKET_BYTES', () =>
 describe('the embedded broker bounds what it holds for a stalled ingestion', () => {
   const GATEWAYS = 100;
   const PER_GATEWAY = 80;
-  const LIMITS = { maxQueuedMessages: 1_000, maxInflightMessages: 10, maxPacketBytes: 64 * 1024 };
+  const LIMITS = { maxQueuedMessages: 1_000, maxInflightMessages: 10, maxPacketBytes: 64 * 1024, drainTimeoutMs: 1_000 };
   const log = capturingLogger();
   let broker: EmbeddedBroker;
   let url: string;
@@ -197,6 +197,38 @@ describe('the embedded broker bounds what it holds for a stalled ingestion', () 
       sameStart.mockRestore();
     }
   });
+
+  it('keeps ingestion connected while it reads nothing for longer than the drain timeout (its queue is full), then delivers everything', async () => {
+    // ingestion holds its PUBACK while its queue is full, so mqtt.js reads no further packet: the
+    // broker's writes to it back up. That is backpressure, not a frozen client: cut off, a clean
+    // session would lose every message in flight (the MQTT fuzz lost its sentinel so under CI load).
+    const held: Array<() => void> = [];
+    const received = new Set<string>();
+    const consumer = await ingestion('ingestion-full', (payload, done) => {
+      received.add(payload);
+      held.push(done);
+    });
+    let cutOff = false;
+    consumer.once('close', () => (cutOff = true));
+    const gw = await gateway('gw-full');
+    const sent = Array.from({ length: 200 }, (_, i) => `full/${i}/${'x'.repeat(60_000)}`); // 12 MB: more than the sockets' buffers
+    for (const payload of sent) gw.publish(measurementsTopic('gw-full'), payload, { qos: 1 });
+    await new Promise((r) => setTimeout(r, 3 * LIMITS.drainTimeoutMs));
+    expect(cutOff).toBe(false);
+    expect(received.size).toBeLessThan(sent.length); // it really was behind
+
+    // the queue has room again: one acknowledgement at a time, as MqttConsumer does
+    const release = setInterval(() => held.splice(0).forEach((done) => done()), 10);
+    try {
+      await eventually(async () => expect(received.size).toBe(sent.length), 30_000, 100);
+    } finally {
+      clearInterval(release);
+    }
+    expect(cutOff).toBe(false);
+    await eventually(async () => expect(broker.backlog()).toEqual({ messages: 0, bytes: 0, waiting: 0 }));
+    await consumer.unsubscribeAsync('tm/v1/gateways/+/measurements');
+    await consumer.endAsync();
+  }, 60_000);
 
   it('holds 8,000 QoS 1 publishes to a stalled ingestion unacknowledged beyond its bound, survives ingestion going away, then delivers every acknowledged one', async () => {
     const stalled = await ingestion('ingestion-stalled', () => undefined); // never acknowledges

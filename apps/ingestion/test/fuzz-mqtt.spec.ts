@@ -771,7 +771,7 @@ describe(`MQTT fuzz: payloads from a real gateway connection (FUZZ_SEED=${SEED})
     await Promise.all(pending);
     const sentinel = `fz-sentinel-${SEED}`;
     await gw.client.publishAsync(TOPIC, sentinelBatch(sentinel), { qos: 1 });
-    await eventually(async () => expect(gw.receipts.some((r) => r.ids.includes(sentinel))).toBe(true), 150_000, 100);
+    await eventually(async () => expect(gw.receipts.some((r) => r.ids.includes(sentinel))).toBe(true), 360_000, 100);
     ms.handle = Date.now() - started;
     rows = (
       await platform.db.query<RejectedRow>(
@@ -781,12 +781,15 @@ describe(`MQTT fuzz: payloads from a real gateway connection (FUZZ_SEED=${SEED})
         [rowsBefore],
       )
     ).rows;
-  }, 240_000);
+    // ~140 s on a quiet 2-core machine (one batch per transaction), 230 s and more beside the rest of
+    // the suite in CI: the bound is for a hang, not for speed (npm run bench measures that)
+  }, 480_000);
 
   afterAll(async () => {
     await gw?.close();
+    // the platform finishes what it has queued before it stops (MqttConsumer.stop)
     await platform?.stop();
-  });
+  }, 120_000);
 
   const about = (k: number): Pick<Mismatch, 'cls' | 'label' | 'payload'> => ({ cls: cases[k]!.cls, label: cases[k]!.label, payload: excerpt(cases[k]!.payload, 240) });
   /** All mismatches in the log (one line each), the first ones in the assertion. */

@@ -28,6 +28,10 @@ interface AedesClient {
   id: string | null;
   closed: boolean;
   close(): void;
+  /** the socket; aedes waits for its 'drain' when a write does not fit */
+  conn: { once(event: 'drain', listener: () => void): void };
+  /** aedes calls this when a write to the client does not fit; past `drainTimeout` it destroys the connection */
+  waitForDrain(callback: (error?: Error) => void): void;
   tm?: { gatewayId?: string; platform?: boolean; address?: string; inflight?: number };
 }
 interface AedesPacket {
@@ -63,6 +67,8 @@ export interface BrokerLimits extends PublishLimits {
   maxPacketBytes: number;
   /** sign-ins being checked at once; beyond it a CONNECT is answered "server unavailable" */
   maxPendingAuth: number;
+  /** how long a gateway's full socket may stay full before aedes closes it (ingestion's never is: see waitForIngestionWithoutTimeout) */
+  drainTimeoutMs: number;
 }
 
 /** MQTT_MAX_* defaults (config.ts): a batch of 500 measurements is about 170 KB. */
@@ -74,6 +80,7 @@ export const DEFAULT_BROKER_LIMITS: BrokerLimits = {
   // Only a legacy scrypt hash (before its first sign-in) is checked asynchronously, two at a time
   // (GatewayCredentials): 16 waiting is about a second of work; past that a CONNECT is refused.
   maxPendingAuth: 16,
+  drainTimeoutMs: 30_000,
 };
 
 export interface EmbeddedBroker {
@@ -113,7 +120,7 @@ export async function startEmbeddedBroker(options: {
   const broker = await Aedes.createBroker({
     // A slow subscriber must not hold every client: aedes' own advice for production. It also ends
     // a gateway that stops reading its receipts, whose full socket would hold ingestion's receipts.
-    drainTimeout: 30_000,
+    drainTimeout: limits.drainTimeoutMs,
     // No limit on messages in delivery at once: with a limit, mqemitter queues the rest and, when a
     // slow subscriber goes away, drains that queue by recursion (a message with no subscriber left
     // completes synchronously and starts the next one), so ~5,000 queued messages overflowed the
@@ -146,6 +153,7 @@ export async function startEmbeddedBroker(options: {
       const ok = secret === platformPassword;
       client.tm = { address, platform: ok };
       if (ok && client.id) gate.platformClient(client.id);
+      if (ok) waitForIngestionWithoutTimeout(client);
       return cb(ok ? null : authError(), ok);
     }
     if (!username) return cb(authError(), false);
@@ -282,6 +290,19 @@ function countSessionQueues(persistence: AedesPersistence, gate: PublishGate): v
     if (cleared) gate.dequeued(client.id, payloadBytes(cleared));
     return cleared;
   };
+}
+
+/**
+ * Ingestion stops reading its socket on purpose while its queue is full (MqttConsumer: the PUBACK is
+ * held back); that is the backpressure that makes the broker stop taking gateways' publishes. aedes'
+ * `drainTimeout` would read the pause as a frozen client and destroy ingestion's connection after
+ * 30 s — with a clean session, every message in flight to it gone and waiting for its gateway's
+ * re-send. The pause lasts as long as the database is slow (a fuzz of 1 MB payloads under CI load
+ * held it past 30 s), so ingestion waits for 'drain' without a timeout. A really frozen ingestion is
+ * still dropped by the MQTT keep-alive. Gateways keep the timeout.
+ */
+function waitForIngestionWithoutTimeout(client: AedesClient): void {
+  client.waitForDrain = (callback) => client.conn.once('drain', callback);
 }
 
 /**
