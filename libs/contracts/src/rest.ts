@@ -130,11 +130,14 @@ export const AlertActionBodySchema = z.object({ note: z.string().max(2000).optio
 export type AlertActionBody = z.infer<typeof AlertActionBodySchema>;
 
 /**
+ * `escalationWebhook`: with ESCALATION_WEBHOOK_URL, the escalation route to the on-call team; down
+ * (and `status` degraded) when the last post left an escalation undelivered after every try, up
+ * again once the route delivers (it posts undelivered ones again at every escalation check).
  * `brokerAdmin`: with MQTT_URL and MQTT_ADMIN_PASSWORD, the platform's `platform-admin` link to the
  * broker's dynamic security (enrol, rotate, revoke). Shown, but not part of `status`: alerts do not
  * depend on it, and while it is down those admin routes answer 503 themselves.
  */
-export const HealthSchema = z.object({ status: z.enum(['ok', 'degraded']), db: z.enum(['up', 'down']), broker: z.enum(['up', 'down']), redis: z.enum(['up', 'down']).optional(), brokerAdmin: z.enum(['up', 'down']).optional() });
+export const HealthSchema = z.object({ status: z.enum(['ok', 'degraded']), db: z.enum(['up', 'down']), broker: z.enum(['up', 'down']), redis: z.enum(['up', 'down']).optional(), escalationWebhook: z.enum(['up', 'down']).optional(), brokerAdmin: z.enum(['up', 'down']).optional() });
 export type Health = z.infer<typeof HealthSchema>;
 
 export const ApiErrorSchema = z.object({ statusCode: z.number(), code: z.string(), message: z.string() });

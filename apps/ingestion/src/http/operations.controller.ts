@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import type { Db } from '../db/db';
 import type { Metrics } from '../metrics';
 import { LiveService } from '../live/live.service';
+import { TriageService } from '../triage/triage.service';
 import { DomainError } from '../shared/errors';
 import { BROKER_STATE, CONFIG, DB, METRICS } from '../shared/tokens';
 import type { BrokerState } from '../shared/tokens';
@@ -22,24 +23,27 @@ export class OperationsController {
     @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(CONFIG) private readonly config: Config,
     private readonly live: LiveService,
+    private readonly triage: TriageService,
   ) {}
 
   /**
    * 200 only when everything alerts depend on is usable — the database, the broker and, with
-   * REDIS_URL, Redis (without it alerts reach only this instance's clients): what a load balancer
-   * or an on-call operator checks. With an external broker administered by the platform, its
-   * `platform-admin` link is shown as `brokerAdmin`.
+   * REDIS_URL, Redis (without it alerts reach only this instance's clients) and, with
+   * ESCALATION_WEBHOOK_URL, the escalation route as `escalationWebhook` (down: escalated reds are
+   * not reaching the on-call team): what a load balancer or an on-call operator checks. With an
+   * external broker administered by the platform, its `platform-admin` link is shown as `brokerAdmin`.
    */
   @Get('api/health')
   async health(@Res() res: Response): Promise<void> {
     const db = (await this.db.isUsable()) ? 'up' : 'down';
     const broker = this.broker.isUsable() ? 'up' : 'down';
     const redis = this.live.redisState();
-    const ok = db === 'up' && broker === 'up' && redis !== 'down';
+    const escalationWebhook = this.triage.escalationRoute.status()?.state;
+    const ok = db === 'up' && broker === 'up' && redis !== 'down' && escalationWebhook !== 'down';
     // shown, not counted in `status`: alerts do not depend on it (its routes answer 503 while it is down)
     const admin = this.broker.gatewayAdmin;
     const brokerAdmin = admin === undefined ? undefined : admin.connected ? 'up' : 'down';
-    const body: Health = { status: ok ? 'ok' : 'degraded', db, broker, ...(redis ? { redis } : {}), ...(brokerAdmin ? { brokerAdmin } : {}) };
+    const body: Health = { status: ok ? 'ok' : 'degraded', db, broker, ...(redis ? { redis } : {}), ...(escalationWebhook ? { escalationWebhook } : {}), ...(brokerAdmin ? { brokerAdmin } : {}) };
     res.status(body.status === 'ok' ? 200 : 503).json(body);
   }
 

@@ -57,7 +57,8 @@ export interface AnswerToStore {
 export class TriageService implements OnModuleInit, OnModuleDestroy {
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
-  private readonly route: EscalationRoute;
+  /** the on-call webhook's route; /api/health reads its state */
+  readonly escalationRoute: EscalationRoute;
 
   constructor(
     @Inject(DB) private readonly db: Db,
@@ -66,7 +67,7 @@ export class TriageService implements OnModuleInit, OnModuleDestroy {
     @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.route = new EscalationRoute(config.ESCALATION_WEBHOOK_URL, db, logger);
+    this.escalationRoute = new EscalationRoute(config.ESCALATION_WEBHOOK_URL, db, logger, metrics);
   }
 
   onModuleInit(): void {
@@ -188,11 +189,12 @@ export class TriageService implements OnModuleInit, OnModuleDestroy {
   /**
    * Escalates each red that nobody acknowledged within ESCALATE_AFTER_MINUTES of `now`, and each
    * missing-data yellow left open past DEFAULT_STALE_MISSING_AFTER_MS; after the commit, sends them
-   * along the escalation route (ESCALATION_WEBHOOK_URL, issue 17 item 7).
+   * along the escalation route (ESCALATION_WEBHOOK_URL, issue 17 item 7), with those still open
+   * whose notice failed at an earlier check: this timer is also the route's retry.
    */
   async checkEscalations(now: Date): Promise<void> {
     const outcome = await this.runCheck('escalation', (tx) => triageEscalations(tx, now, this.config.ESCALATE_AFTER_MINUTES * 60_000, DEFAULT_STALE_MISSING_AFTER_MS));
-    await this.route.send(outcome.escalated ?? [], now);
+    await this.escalationRoute.send(outcome.escalated ?? [], now);
   }
 
   /** A clock's check commits in one transaction, retried while the database is unreachable. */
