@@ -1,6 +1,6 @@
 import type { BoardTriage, Me, ObservationRow, ObservationsQuerySchema, PatientsSort, PatientSummary, Programme, TrendBucket, TrendsQuerySchema, TriageCounts } from '@tm/contracts';
 import type { z } from 'zod';
-import type { Queryable } from '../db/db';
+import type { Db, Queryable } from '../db/db';
 
 /** What GET /api/patients/:id/devices answers per device (the dashboard's device table). */
 export interface DeviceStatus {
@@ -159,7 +159,7 @@ export async function observationsOf(db: Queryable, patientId: string, q: Partia
  * buckets come back as one JSON value: the embedded database pays per row and per timestamp it
  * writes out, a third of a year's trend read as rows.
  */
-export async function trendsOf(db: Queryable, patientId: string, q: z.infer<typeof TrendsQuerySchema>): Promise<TrendBucket[]> {
+export async function trendsOf(db: Db, patientId: string, q: z.infer<typeof TrendsQuerySchema>): Promise<TrendBucket[]> {
   const params = [patientId, q.code, q.from ?? null, q.to ?? null];
   const range = `patient_id = $1 AND code = $2 AND ($3::timestamptz IS NULL OR bucket >= $3) AND ($4::timestamptz IS NULL OR bucket <= $4)`;
   const buckets =
@@ -170,7 +170,9 @@ export async function trendsOf(db: Queryable, patientId: string, q: z.infer<type
                 sum(avg * count) / sum(count) AS avg, (array_agg(last ORDER BY bucket DESC))[1] AS last, sum(count) AS count
            FROM observations_daily WHERE ${range} GROUP BY 1`
       : `SELECT bucket, min, max, avg, last, count FROM ${q.bucket === '1h' ? 'observations_hourly' : 'observations_daily'} WHERE ${range}`;
-  const { rows } = await db.query<{ buckets: Array<{ bucket: string; min: number; max: number; avg: number; last: number; count: number }> | null }>(
+  // prepared: planning a year's ChunkAppend costs several times its run (bench/trends.ts)
+  const { rows } = await db.queryPrepared<{ buckets: Array<{ bucket: string; min: number; max: number; avg: number; last: number; count: number }> | null }>(
+    `trends-${q.bucket}`,
     // the instant written as Date.toISOString writes it, whatever the session's time zone
     `SELECT json_agg(json_build_object('bucket', to_char(b.bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'min', b.min, 'max', b.max, 'avg', b.avg, 'last', b.last, 'count', b.count)
                      ORDER BY b.bucket) AS buckets
