@@ -288,11 +288,15 @@ function trusted(v: Verdict, o: ObservationPoint, rule: AbsoluteRule | ChangeRul
  * Absolute limits are strict: the limit itself is in range. The guidance is written that way
  * ("SpO2 below 92 %", "systolic above 180"), and BTS puts 88 % inside the COPD target range.
  */
+/** Past an absolute limit in the rule's direction; a value exactly at the limit is within it. */
+export const beyondLimit = (direction: AbsoluteRule['direction'], value: number, limit: number | undefined): boolean =>
+  limit !== undefined && (direction === 'low' ? value < limit : value > limit);
+
 function absolute(rule: AbsoluteRule, o: ObservationPoint): Verdict {
-  const beyond = (limit: number | undefined) => limit !== undefined && (rule.direction === 'low' ? o.value < limit : o.value > limit);
+  const beyond = (limit: number | undefined) => beyondLimit(rule.direction, o.value, limit);
   const severity: Severity | null = beyond(rule.red) ? 'red' : beyond(rule.yellow) ? 'yellow' : null;
   const limit = severity === 'red' ? rule.red : rule.yellow;
-  const base = { severity, value: o.value, unit: o.unit, measuredAt: o.measuredAt, redAt: (v: number) => rule.red !== undefined && (rule.direction === 'low' ? v < rule.red : v > rule.red) };
+  const base = { severity, value: o.value, unit: o.unit, measuredAt: o.measuredAt, redAt: (v: number) => beyondLimit(rule.direction, v, rule.red) };
   const target: MessageParams = rule.target !== undefined ? { target: rule.target, above: round(o.value - rule.target, 2) } : {};
   if (severity && limit !== undefined) {
     const key: MessageKey = rule.target !== undefined && rule.direction === 'high' ? 'absolute.aboveTarget' : rule.direction === 'low' ? 'absolute.below' : 'absolute.above';

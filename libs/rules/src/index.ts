@@ -16,5 +16,6 @@ export * from './symptoms-with-readings';
 export * from './unanswered';
 export * from './service-hours';
 export * from './discharge';
+export * from './urgency';
 export { formatNumber } from './formatting';
 export { DEFAULT_LOCALE, type Locale } from './wording';

@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import { newSecret } from '../security/secrets';
 import { closeOnOversizePackets } from './packet-size-limit';
 import { PublishGate, type PublishLimits } from './publish-gate';
+import { mayHoldARed } from './urgency';
 
 /** Decides whether a gateway id and secret may connect: synchronous when it needs no I/O (GatewayCredentials.check). */
 export type GatewayAuthenticator = (gatewayId: string, secret: string) => boolean | Promise<boolean>;
@@ -140,7 +141,7 @@ export async function startEmbeddedBroker(options: {
       bytes += payloadBytes(packet);
     }
     return { messages, bytes };
-  });
+  }, (packet) => mayHoldARed((packet as AedesPacket).payload ?? ''));
   countSessionQueues(persistence, gate);
   resendWhatIsNoLongerQueued(persistence);
   lookUpRetainedByTopic(persistence);

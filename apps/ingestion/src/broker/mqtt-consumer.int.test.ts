@@ -102,3 +102,58 @@ describe('many small batches handled together', () => {
     }
   }, 60_000);
 });
+
+/**
+ * Thousands of homes back at once (issue 16): a batch with a reading past a default red limit is
+ * taken before the batches that queued ahead of it, so the nurse sees it first.
+ */
+describe('a red first in line', () => {
+  let platform: TestPlatform;
+  const gateways: TestGateway[] = [];
+  beforeAll(async () => {
+    platform = await startTestPlatform({ INGEST_GROUP_MAX_BATCHES: '2' }, { persistent: true });
+  }, 90_000);
+  afterAll(async () => {
+    for (const gw of gateways) await gw.close().catch(() => undefined);
+    await platform?.stop();
+  });
+
+  it('stores a batch holding SpO2 80 % before the eight normal batches queued ahead of it, and keeps each gateway’s own batches in order', async () => {
+    const triage = platform.app.get(TriageService);
+    const groups: string[][] = [];
+    const storeBatches = triage.storeBatches.bind(triage);
+    triage.storeBatches = async (batches) => {
+      const outcome = await storeBatches(batches);
+      groups.push(batches.map((b) => b.measurements.map((m) => m.id)).flat());
+      return outcome;
+    };
+    try {
+      const patientOf = (n: number) => `pt-${String(n).padStart(3, '0')}`;
+      for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9]) gateways.push(await connectGateway(platform.mqttUrl, `demo-gw-${n}`));
+      const normal = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => oximetry({ patientId: patientOf(n) }, 96));
+      const red = oximetry({ patientId: patientOf(9) }, 80);
+      // gateway 9's normal batch before its red one: the red may pass other gateways, not its own
+      const ownEarlier = oximetry({ patientId: patientOf(9) }, 97);
+
+      await platform.embeddedDb!.stop();
+      const publish = (n: number, m: typeof red) => gateways[n - 1]!.client.publishAsync(`tm/v1/gateways/demo-gw-${n}/measurements`, batchOf(`demo-gw-${n}`, [m]), { qos: 1 });
+      await publish(1, normal[0]!);
+      await publish(2, normal[1]!);
+      await publish(9, ownEarlier);
+      for (let i = 2; i < normal.length; i++) await publish(i + 1, normal[i]!);
+      await gateways[8]!.client.publishAsync('tm/v1/gateways/demo-gw-9/measurements', batchOf('demo-gw-9', [red]), { qos: 1 });
+      await eventually(async () => expect(platform.ingestor.queueLength).toBe(10));
+      await platform.embeddedDb!.start();
+
+      await eventually(async () => expect(groups.flat()).toHaveLength(10), 30_000);
+      const order = groups.flat();
+      // the first group was taken before the database went away; the red comes right behind its own
+      // gateway's earlier batch, ahead of the six normal batches queued before it
+      expect(order.indexOf(red.id)).toBeLessThan(order.indexOf(normal[2]!.id));
+      expect(order.indexOf(red.id)).toBeLessThan(order.indexOf(normal[7]!.id));
+      expect(order.indexOf(ownEarlier.id)).toBeLessThan(order.indexOf(red.id));
+    } finally {
+      triage.storeBatches = storeBatches;
+    }
+  }, 90_000);
+});

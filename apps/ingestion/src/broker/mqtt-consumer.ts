@@ -18,6 +18,7 @@ import { recordRejections, refreshTrends, type RejectedMessage } from '../ingest
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { IncomingBatch, StoredBatch, TriageService } from '../triage/triage.service';
+import { mayHoldARed } from './urgency';
 
 export interface MqttConsumerOptions {
   url: string;
@@ -57,6 +58,18 @@ const MAX_CONFLICT_RETRIES = 10;
 interface Queued {
   packet: IPublishPacket;
   queuedAt: bigint;
+  gatewayId: string;
+  /** a batch with a reading past a default red limit: handled before the others (mayHoldARed) */
+  urgent: boolean;
+}
+
+/**
+ * Where an urgent batch goes in a worker's queue: behind the urgent ones already there and behind
+ * its own gateway's earlier batches (a gateway's batches stay in order), ahead of the rest.
+ */
+function firstInLine(queue: readonly Queued[], gatewayId: string): number {
+  for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.urgent || queue[i]!.gatewayId === gatewayId) return i + 1;
+  return 0;
 }
 
 /** A measurement batch parsed and validated, waiting for its group's commit. */
@@ -222,8 +235,11 @@ export class MqttConsumer {
     const topic = parseGatewayTopic(packet.topic);
     const gatewayId = topic?.gatewayId ?? packet.topic;
     const worker = this.queues.length === 1 ? 0 : hashOf(gatewayId) % this.queues.length;
+    const item: Queued = { packet, queuedAt: process.hrtime.bigint(), gatewayId, urgent: topic?.kind === 'measurements' && mayHoldARed(packet.payload) };
     if (topic?.kind === 'measurements') this.options.metrics.batchesInHand.inc();
-    this.queues[worker]!.push({ packet, queuedAt: process.hrtime.bigint() });
+    const queue = this.queues[worker]!;
+    if (item.urgent) queue.splice(firstInLine(queue, gatewayId), 0, item);
+    else queue.push(item);
     this.queued++;
     this.wakers[worker]?.();
     if (this.queued < this.limits.maxMessages || this.stopping) done();

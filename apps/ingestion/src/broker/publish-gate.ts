@@ -19,6 +19,8 @@ interface Waiter {
   client: GatedClient;
   packet: object;
   admit: (error: Error | null) => void;
+  /** first in line: see `urgent` in the constructor */
+  urgent: boolean;
 }
 
 /** After this long closed, the counted backlog is checked against the broker's own queue (a count that drifted would close the gate for good). */
@@ -51,6 +53,12 @@ export class PublishGate {
     private readonly log: Logger,
     /** the broker's own count of a client's queue, when the gate has been closed for a while */
     private readonly recount: (clientId: string) => Promise<{ messages: number; bytes: number }>,
+    /**
+     * A waiting publish this says yes to goes before the others waiting (a reading past a red limit,
+     * when thousands of gateways come back at once). Each client has at most one publish waiting
+     * (see `admit`), so no client's own publishes change order.
+     */
+    private readonly urgent: (packet: object) => boolean = () => false,
   ) {}
 
   /** ingestion's session: its queue is the backlog; until it has subscribed, nothing is taken in that would be dropped */
@@ -70,7 +78,10 @@ export class PublishGate {
     // a client's later packets are read only after its earlier ones are through, so taking this one
     // now never overtakes a waiting packet of the same client
     if (this.hasRoom(client)) return this.take(client, packet, admit);
-    this.waiting.push({ client, packet, admit });
+    const waiter = { client, packet, admit, urgent: this.urgent(packet) };
+    const firstNotUrgent = waiter.urgent ? this.waiting.findIndex((w) => !w.urgent) : -1;
+    if (firstNotUrgent === -1) this.waiting.push(waiter);
+    else this.waiting.splice(firstNotUrgent, 0, waiter);
     if (!this.backlogHasRoom()) this.noteClosed();
   }
 

@@ -1,0 +1,32 @@
+import pino from 'pino';
+import { PublishGate, type GatedClient } from './publish-gate';
+
+describe('PublishGate: the order waiting publishes are let in', () => {
+  const limits = { maxQueuedMessages: 1, maxQueuedBytes: 1_000_000, maxInflightMessages: 10 };
+  const urgent = (packet: object) => (packet as { red?: boolean }).red === true;
+  const client = (): GatedClient => ({ closed: false, tm: {} });
+  const nextTurn = () => new Promise((r) => setImmediate(r));
+
+  it('lets a publish holding a red in before the ones that waited longer, and the others in their order', async () => {
+    const gate = new PublishGate(limits, pino({ level: 'silent' }), async () => ({ messages: 0, bytes: 0 }), urgent);
+    gate.platformClient('ingestion-test');
+    gate.platformReady();
+    gate.enqueued('ingestion-test', 10); // ingestion's backlog is at its bound: everyone waits
+    const admitted: string[] = [];
+    const publish = (name: string, red = false) => gate.admit(client(), { name, red }, () => admitted.push(name));
+    publish('first');
+    publish('second');
+    publish('red', true);
+    publish('third');
+    publish('second red', true);
+    expect(admitted).toEqual([]);
+
+    for (let room = 0; room < 5; room++) {
+      gate.dequeued('ingestion-test', 10); // ingestion took one: room for one more
+      await nextTurn();
+      gate.enqueued('ingestion-test', 10); // and the one let in fills it again
+    }
+    expect(admitted).toEqual(['red', 'second red', 'first', 'second', 'third']);
+    gate.stop();
+  });
+});
