@@ -49,7 +49,9 @@ async function phase<T>(name: string, run: () => Promise<T>): Promise<T> {
 
 const latencyNote = (a: AlertLatency) => `${a.delivered} of ${a.injected} reds delivered`;
 
-const externalServers = (): Record<string, string> => Object.fromEntries(['DATABASE_URL', 'MQTT_URL'].flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])));
+// with MQTT_URL the platform enrols the homes' gateways on that broker as platform-admin: without
+// MQTT_ADMIN_PASSWORD they exist only in the database and the broker refuses every one of them
+const externalServers = (): Record<string, string> => Object.fromEntries(['DATABASE_URL', 'MQTT_URL', 'MQTT_ADMIN_PASSWORD'].flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])));
 const resultsFile = join(__dirname, 'results', 'latest.json');
 
 function writeResults(results: Record<string, unknown>): void {
