@@ -12,7 +12,8 @@ describe('mayHoldARed: a batch to take first', () => {
     ['null', 'null', false],
     ['components that are not a list', JSON.stringify({ measurements: [{ components: 'x' }, null, 3] }), false],
     ['a value sent as text', JSON.stringify({ measurements: [{ components: [{ code: '59408-5', value: '84' }] }] }), false],
-    ['a red in a batch too large to read twice', batchOf('gw-1', [red, ...Array.from({ length: 400 }, () => normal)]), false],
+    ['a red in a bulk batch, too large to read twice', batchOf('gw-1', [red, ...Array.from({ length: 100 }, () => normal)]), false],
+    ['a red among 40 readings', batchOf('gw-1', [...Array.from({ length: 40 }, () => normal), red]), true],
   ])('%s', (_label, payload, expected) => {
     expect(mayHoldARed(Buffer.from(payload))).toBe(expected);
   });

@@ -1,7 +1,10 @@
 import { pastADefaultRedLimit } from '@tm/rules';
 
-/** Larger batches are a gateway's backlog, not a reading just taken: not worth parsing twice. */
-const MAX_SCREENED_BYTES = 64 * 1024;
+/**
+ * About 60 readings. A home's batch is a few readings (a day's backlog about 8); bulk batches of
+ * hundreds are not parsed twice on the hot path, and their reds keep their turn.
+ */
+const MAX_SCREENED_BYTES = 16 * 1024;
 
 /**
  * Whether a measurement batch holds a reading past a programme's default red limit, read from the
