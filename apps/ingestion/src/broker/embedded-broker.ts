@@ -30,9 +30,9 @@ interface AedesClient {
   closed: boolean;
   close(): void;
   /** the socket; aedes waits for its 'drain' when a write does not fit */
-  conn: { once(event: 'drain', listener: () => void): void };
+  conn: { once(event: 'drain' | 'close', listener: () => void): void };
   /** aedes calls this when a write to the client does not fit; past `drainTimeout` it destroys the connection */
-  waitForDrain(callback: (error?: Error) => void): void;
+  waitForDrain(callback: (error: Error | null, client: AedesClient) => void): void;
   tm?: { gatewayId?: string; platform?: boolean; address?: string; inflight?: number };
 }
 interface AedesPacket {
@@ -303,7 +303,19 @@ function countSessionQueues(persistence: AedesPersistence, gate: PublishGate): v
  * still dropped by the MQTT keep-alive. Gateways keep the timeout.
  */
 function waitForIngestionWithoutTimeout(client: AedesClient): void {
-  client.waitForDrain = (callback) => client.conn.once('drain', callback);
+  // as aedes' own: one 'drain' listener for all the writes waiting, each told on a fresh stack;
+  // and told when the connection closes instead, so no delivery waits for ever
+  let waiting: Array<(error: Error | null, client: AedesClient) => void> = [];
+  const settle = (error: Error | null) => {
+    const callbacks = waiting;
+    waiting = [];
+    for (const callback of callbacks) setImmediate(callback, error, client);
+  };
+  client.waitForDrain = (callback) => {
+    waiting.push(callback);
+    if (waiting.length === 1) client.conn.once('drain', () => settle(null));
+  };
+  client.conn.once('close', () => settle(new Error('connection closed')));
 }
 
 /**
