@@ -1,6 +1,6 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
-import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt, sidewaysScroll, violations } from './browser';
+import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt, sidewaysScroll, signIn, violations } from './browser';
 
 // The care team's work and the patient's voice (ARCHITECTURE §12, issue 18) as each user meets it
 // in Debian's Chromium against the whole platform: borger1 (pt-001) writes, the nurse sees the
@@ -9,13 +9,6 @@ import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt, sidewaysScroll, violatio
 
 const TABLET = { width: 768, height: 1024 };
 const PHONE = { width: 390, height: 844 };
-
-async function signIn(page: Page, platform: TestPlatform, username: string): Promise<void> {
-  await page.goto(`${platform.httpUrl}/`);
-  await page.getByLabel('Brugernavn').fill(username);
-  await page.getByLabel('Adgangskode').fill(username);
-  await page.getByRole('button', { name: 'Log ind' }).click();
-}
 
 describe('messages, typed and proxy readings and the shared record in Chromium', () => {
   let platform: TestPlatform;

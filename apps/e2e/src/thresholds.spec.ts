@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { LoginResponseSchema, PatientThresholdsSchema, addDays, localDate, type PatientThresholds } from '@tm/contracts';
 import { startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
-import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt } from './browser';
+import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt, signIn } from './browser';
 
 // The physician's personal settings (issue 17, items 3, 12 and 14) as a nurse sets them in
 // Debian's Chromium against the whole platform: a target ("dry") weight with a review date for
@@ -10,14 +10,6 @@ import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt } from './browser';
 
 const PHONE = { width: 320, height: 800 };
 const TABLET = { width: 768, height: 1024 };
-
-async function signIn(page: Page, platform: TestPlatform, username: string): Promise<void> {
-  await page.goto(`${platform.httpUrl}/`);
-  await page.getByLabel('Brugernavn').fill(username);
-  await page.getByLabel('Adgangskode').fill(username);
-  await page.getByRole('button', { name: 'Log ind' }).click();
-  await page.getByTestId('triage-board').waitFor();
-}
 
 /**
  * The WCAG 2.2 AA violations axe finds in the thresholds section (the settings and the rules) with
@@ -64,6 +56,7 @@ describe('personal settings a physician approved, in Chromium', () => {
   const openSettings = async (viewport: { width: number; height: number }, patientId: string): Promise<Page> => {
     const page = await (await browser.newContext({ locale: 'da-DK', timezoneId: 'Europe/Copenhagen', viewport })).newPage();
     await signIn(page, platform, 'nurse');
+    await page.getByTestId('triage-board').waitFor();
     await page.goto(`${platform.httpUrl}/#/patients/${patientId}`);
     await page.getByRole('heading', { level: 3, name: 'Personlige indstillinger' }).waitFor();
     return page;
