@@ -1,6 +1,6 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { demoUsers, startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
-import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt, sidewaysScroll, signIn, violations } from './browser';
+import type { Browser, Page } from 'playwright-core';
+import { demoUsers, type TestPlatform } from '@tm/ingestion/src/testing';
+import { platformInChromium, sidewaysScroll, signIn, violations } from './browser';
 
 // Every page each role can open (issue 18: the accessibility leftovers), at a small and a common
 // phone, a tablet and a desktop: no WCAG 2.2 AA violation axe finds and no sideways scroll (WCAG
@@ -48,10 +48,8 @@ describe('every page of every role in Chromium: no axe violation, no sideways sc
   let platform: TestPlatform;
   let browser: Browser;
 
-  beforeAll(async () => {
-    ensureDashboardBuilt();
-    platform = await startTestPlatform();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  platformInChromium(async (up) => {
+    ({ platform, browser } = up);
     const { call } = demoUsers(() => platform.httpUrl);
     const sent = await call('borger1', 'POST', '/api/me/messages', { id: 'sweep-message', text: 'Jeg har haft mere åndenød i nat.' });
     const red = await call('borger1', 'POST', '/api/me/observations', {
@@ -61,10 +59,6 @@ describe('every page of every role in Chromium: no axe violation, no sideways sc
       components: [{ code: '59408-5', value: 84, unit: '%' }, { code: '8867-4', value: 80, unit: '/min' }],
     });
     expect([sent.status, red.status]).toEqual([201, 201]);
-  }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
   });
 
   /** Every page at one screen size, each role in turn in one tab: what reaches past the edge and what axe finds. */

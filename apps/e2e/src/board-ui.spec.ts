@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { eventually, startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
-import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt } from './browser';
+import type { Browser, Page } from 'playwright-core';
+import { eventually, type TestPlatform } from '@tm/ingestion/src/testing';
+import { platformInChromium } from './browser';
 
 // The board as a nurse uses it on a ward: search, filters, "Mine" with "Tag patienten", and no
 // sideways scroll at tablet and phone width. Debian's Chromium against the whole platform.
@@ -10,15 +10,9 @@ import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt } from './browser';
 describe('the board in Chromium: search, filters, mine, narrow screens, a ward’s size', () => {
   let platform: TestPlatform;
   let browser: Browser;
-  beforeAll(async () => {
-    ensureDashboardBuilt();
-    platform = await startTestPlatform();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  platformInChromium((up) => {
+    ({ platform, browser } = up);
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
-  });
 
   async function signedIn(width: number): Promise<Page> {
     const page = await (await browser.newContext({ locale: 'da-DK', viewport: { width, height: 900 } })).newPage();

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
 
 // What every browser test shares: Debian's Chromium (never a downloaded browser), a dashboard
 // bundle that is never stale, and the accessibility and reflow checks each page must pass.
@@ -25,6 +26,29 @@ export function ensureDashboardBuilt(): void {
   if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= Math.max(...sources.map(newestChange))) return;
   const build = spawnSync('npm', ['run', 'build', '-w', '@tm/dashboard'], { cwd: join(DASHBOARD, '..', '..'), encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`dashboard build failed:\n${build.stdout}\n${build.stderr}`);
+}
+
+export interface PlatformInChromium {
+  platform: TestPlatform;
+  browser: Browser;
+}
+
+/**
+ * For one describe: the whole platform (demo seed) and Debian's Chromium, the dashboard built
+ * first, both stopped after all its tests. `started` gets them once both are up (and may seed).
+ */
+export function platformInChromium(started: (up: PlatformInChromium) => void | Promise<void>, timeoutMs = 300_000): void {
+  const up: Partial<PlatformInChromium> = {};
+  beforeAll(async () => {
+    ensureDashboardBuilt();
+    up.platform = await startTestPlatform();
+    up.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    await started({ platform: up.platform, browser: up.browser });
+  }, timeoutMs);
+  afterAll(async () => {
+    await up.browser?.close();
+    await up.platform?.stop();
+  });
 }
 
 /** The WCAG 2.2 AA violations axe finds on the page, one line each (impact, rule, where). */

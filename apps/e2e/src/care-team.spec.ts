@@ -1,6 +1,6 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
-import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt, sidewaysScroll, signIn, violations } from './browser';
+import type { Browser, Page } from 'playwright-core';
+import type { TestPlatform } from '@tm/ingestion/src/testing';
+import { platformInChromium, sidewaysScroll, signIn, violations } from './browser';
 
 // The care team's work and the patient's voice (ARCHITECTURE §12, issue 18) as each user meets it
 // in Debian's Chromium against the whole platform: borger1 (pt-001) writes, the nurse sees the
@@ -14,14 +14,8 @@ describe('messages, typed and proxy readings and the shared record in Chromium',
   let platform: TestPlatform;
   let browser: Browser;
 
-  beforeAll(async () => {
-    ensureDashboardBuilt();
-    platform = await startTestPlatform();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
+  platformInChromium((up) => {
+    ({ platform, browser } = up);
   });
 
   const newPage = async (viewport = TABLET): Promise<Page> => (await browser.newContext({ locale: 'da-DK', timezoneId: 'Europe/Copenhagen', viewport })).newPage();

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { AlertSchema, LoginResponseSchema, type Alert, type Measurement } from '@tm/contracts';
 import { alertMessage } from '@tm/rules';
-import { batchOf, connectGateway, eventually, oximetry, startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
-import { CHROMIUM, CHROMIUM_ARGS, DASHBOARD, DIST_INDEX, ensureDashboardBuilt } from './browser';
+import { batchOf, connectGateway, eventually, oximetry, type TestPlatform } from '@tm/ingestion/src/testing';
+import { DASHBOARD, DIST_INDEX, platformInChromium } from './browser';
 
 // The dashboard as nurses and home-care nurses use it: Debian's Chromium (never a downloaded
 // browser) against the whole platform on free ports, a reading published over real MQTT.
@@ -109,15 +109,9 @@ describe('dashboard in Chromium', () => {
   let platform: TestPlatform;
   let browser: Browser;
 
-  beforeAll(async () => {
-    ensureDashboardBuilt();
-    platform = await startTestPlatform();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  platformInChromium((up) => {
+    ({ platform, browser } = up);
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
-  });
 
   async function newPage(): Promise<Page> {
     const context = await browser.newContext({ locale: 'da-DK', viewport: { width: 1280, height: 900 } });

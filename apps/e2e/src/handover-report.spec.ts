@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
-import { startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
-import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt, sidewaysScroll, violations } from './browser';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { TestPlatform } from '@tm/ingestion/src/testing';
+import { platformInChromium, sidewaysScroll, violations } from './browser';
 
 // The clinician side of issue 18 in Debian's Chromium against the whole platform: the nurse's
 // handover after home care's visit and the patients' messages, marking a wrong reading, the
@@ -36,10 +36,8 @@ describe('handover, invalidating a reading, the report of a period and the audit
   };
   const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
 
-  beforeAll(async () => {
-    ensureDashboardBuilt();
-    platform = await startTestPlatform();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  platformInChromium(async (up) => {
+    ({ platform, browser } = up);
     // the shift so far: home care's visit and weight for pt-007, a red SpO2 typed in by pt-001 and their message
     expect(await api('homecare', 'POST', '/api/patients/pt-007/observations', { id: 'e2e-ho-weight', type: 'body_weight', measuredAt: minutesAgo(30), components: [{ code: '29463-7', value: 97.3, unit: 'kg' }] })).toBe(201);
     expect(await api('homecare', 'POST', '/api/patients/pt-007/notes', { kind: 'visit', text: 'Besøg kl. 10. Vejet 97,3 kg. Let hævede ankler.', outcome: 'Sygeplejerske orienteret' })).toBe(201);
@@ -47,10 +45,6 @@ describe('handover, invalidating a reading, the report of a period and the audit
     expect(await api('borger1', 'POST', '/api/me/messages', { id: 'e2e-ho-msg', text: 'Måleren viste 84, men fingrene var kolde.' })).toBe(201);
     // the nurse's call: measured again with warm hands
     expect(await api('nurse', 'POST', '/api/patients/pt-001/observations', { id: 'e2e-ho-spo2-again', type: 'pulse_oximetry', measuredAt: minutesAgo(10), components: [{ code: '59408-5', value: 95, unit: '%' }, { code: '8867-4', value: 76, unit: '/min' }] })).toBe(201);
-  }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
   });
 
   async function signedIn(username: string, options: BrowserContextOptions = DESKTOP, hash = '#/'): Promise<Page> {

@@ -1,8 +1,8 @@
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import { LoginResponseSchema, PatientCarePlanSchema, StoredQuestionnaireResponseSchema, type AlertEvent, type Measurement } from '@tm/contracts';
-import { batchOf, connectGateway, eventually, oximetry, startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
-import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt, sidewaysScroll, violations } from './browser';
+import { batchOf, connectGateway, eventually, oximetry, type TestPlatform } from '@tm/ingestion/src/testing';
+import { platformInChromium, sidewaysScroll, signIn, violations } from './browser';
 
 // The patient's own app (issue 11 item 3) as borger1 (pt-001, TeleKOL) uses it on a tablet and a
 // phone: Debian's Chromium (never a downloaded browser) against the whole platform on free ports,
@@ -23,14 +23,6 @@ async function apiGet(platform: TestPlatform, token: string, path: string): Prom
   const response = await fetch(`${platform.httpUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
   const text = await response.text();
   return { status: response.status, json: text === '' ? null : (JSON.parse(text) as unknown) };
-}
-
-/** Signs in through the same login form the clinicians use. */
-async function signIn(page: Page, platform: TestPlatform, username: string): Promise<void> {
-  await page.goto(`${platform.httpUrl}/`);
-  await page.getByLabel('Brugernavn').fill(username);
-  await page.getByLabel('Adgangskode').fill(username);
-  await page.getByRole('button', { name: 'Log ind' }).click();
 }
 
 /** Visible things to press that are smaller than 44 × 44 px (a radio button's target is its whole label). */
@@ -98,10 +90,8 @@ describe('the patient app in Chromium', () => {
   let browser: Browser;
   const sockets: Socket[] = [];
 
-  beforeAll(async () => {
-    ensureDashboardBuilt();
-    platform = await startTestPlatform();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  platformInChromium(async (up) => {
+    ({ platform, browser } = up);
     // measured a little while ago, but always today in Copenhagen (the plan's day), also just after midnight
     const now = Date.now();
     const today = startOfCopenhagenDay(now);
@@ -110,10 +100,8 @@ describe('the patient app in Chromium', () => {
       spirometry(new Date(Math.max(now - 15 * 60_000, today + 2_000))),
     ]);
   }, 180_000);
-  afterAll(async () => {
+  afterAll(() => {
     for (const s of sockets) s.disconnect();
-    await browser?.close();
-    await platform?.stop();
   });
 
   async function newPage(viewport = TABLET, options: BrowserContextOptions = {}): Promise<Page> {

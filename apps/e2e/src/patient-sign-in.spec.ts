@@ -1,6 +1,6 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { eventually, startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
-import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt, violations } from './browser';
+import type { Browser, Page } from 'playwright-core';
+import { eventually, type TestPlatform } from '@tm/ingestion/src/testing';
+import { platformInChromium, violations } from './browser';
 
 // ARCHITECTURE.md §11: the administrator gives a real patient a sign-in on the admin page; the
 // patient signs in with the one-time password, is made to choose their own, and sees their app.
@@ -17,14 +17,8 @@ async function signIn(page: Page, platform: TestPlatform, username: string, pass
 describe('a patient gets their own sign-in', () => {
   let platform: TestPlatform;
   let browser: Browser;
-  beforeAll(async () => {
-    ensureDashboardBuilt();
-    platform = await startTestPlatform();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
+  platformInChromium((up) => {
+    ({ platform, browser } = up);
   });
 
   it('admin gives pt-002 a sign-in, the patient signs in with the one-time password, chooses their own and sees their app', async () => {

@@ -1,8 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { LoginResponseSchema, PatientThresholdsSchema, addDays, localDate, type PatientThresholds } from '@tm/contracts';
-import { startTestPlatform, type TestPlatform } from '@tm/ingestion/src/testing';
-import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt, signIn } from './browser';
+import type { TestPlatform } from '@tm/ingestion/src/testing';
+import { platformInChromium, signIn } from './browser';
 
 // The physician's personal settings (issue 17, items 3, 12 and 14) as a nurse sets them in
 // Debian's Chromium against the whole platform: a target ("dry") weight with a review date for
@@ -43,14 +43,8 @@ describe('personal settings a physician approved, in Chromium', () => {
   let platform: TestPlatform;
   let browser: Browser;
 
-  beforeAll(async () => {
-    ensureDashboardBuilt();
-    platform = await startTestPlatform();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
+  platformInChromium((up) => {
+    ({ platform, browser } = up);
   });
 
   const openSettings = async (viewport: { width: number; height: number }, patientId: string): Promise<Page> => {
