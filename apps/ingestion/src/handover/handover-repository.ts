@@ -1,5 +1,6 @@
-import type { Alert, CareNote, HandoverPatient, Message, Programme } from '@tm/contracts';
+import type { Alert, HandoverPatient, Message, Programme } from '@tm/contracts';
 import type { Queryable } from '../db/db';
+import { noteOf, type NoteRow } from '../record/record-repository';
 import { alertOf } from '../triage/alert-store';
 
 type AlertRow = Parameters<typeof alertOf>[0];
@@ -50,19 +51,4 @@ export async function handoverFacts(db: Queryable, patientIds: readonly string[]
     if (entry) entry.lastNote = noteOf(n);
   }
   return [...byPatient.values()];
-}
-
-interface NoteRow {
-  id: string;
-  patient_id: string;
-  kind: CareNote['kind'];
-  text: string;
-  outcome: string | null;
-  author_name: string;
-  author_role: string;
-  created_at: Date;
-}
-
-function noteOf(r: NoteRow): CareNote {
-  return { id: String(r.id), patientId: r.patient_id, kind: r.kind, text: r.text, outcome: r.outcome, authorName: r.author_name, authorRole: r.author_role, createdAt: r.created_at.toISOString() };
 }

@@ -1,7 +1,8 @@
 import type { CareNote, CareNoteBody, Contacts, ContactsBody } from '@tm/contracts';
 import type { Queryable } from '../db/db';
 
-interface NoteRow {
+/** A care_notes row, as the record and the handover read it. */
+export interface NoteRow {
   id: string;
   patient_id: string;
   kind: CareNote['kind'];
@@ -12,7 +13,7 @@ interface NoteRow {
   created_at: Date;
 }
 
-const noteOf = (r: NoteRow): CareNote => ({
+export const noteOf = (r: NoteRow): CareNote => ({
   id: String(r.id),
   patientId: r.patient_id,
   kind: r.kind,
