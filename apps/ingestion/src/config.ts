@@ -73,8 +73,13 @@ export const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Embedded broker: the largest MQTT packet a client may send, fixed header included; a larger one closes its connection (MQTT 3.1.1 has no reason code for it). */
   MQTT_MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(268_435_455).default(1024 * 1024),
-  /** Embedded broker: messages it may hold for ingestion (taken from gateways, not yet acknowledged by ingestion); beyond it gateways' publishes wait unacknowledged, the readings stay in their outboxes. */
-  MQTT_MAX_QUEUED_MESSAGES: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  /**
+   * Embedded broker: messages it may hold for ingestion (taken from gateways, not yet acknowledged by
+   * ingestion); beyond it gateways' publishes wait unacknowledged, the readings stay in their outboxes
+   * and a red goes first. Small on purpose: what is past the gate waits first in, first out, and a
+   * gateway sends again 2 s after its acknowledgement.
+   */
+  MQTT_MAX_QUEUED_MESSAGES: z.coerce.number().int().min(1).max(1_000_000).default(100),
   /** Embedded broker: the same bound in payload bytes. */
   MQTT_MAX_QUEUED_BYTES: z.coerce.number().int().min(1024 * 1024).max(8 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   /** Embedded broker: publishes one gateway connection may have in the broker's hands at once; more wait unacknowledged. */

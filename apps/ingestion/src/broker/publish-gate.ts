@@ -40,6 +40,11 @@ export class PublishGate {
   /** client ids that are ingestion's session; their queue is the backlog that is bounded */
   private readonly platformIds = new Set<string>();
   private readonly admitted = new WeakSet<object>();
+  /**
+   * publishes let in and not yet handed on (queued for ingestion): counted with the backlog, or
+   * thousands let in at once in a storm would all pass a bound they had not reached yet
+   */
+  private inTransit = 0;
   private waiting: Waiter[] = [];
   private platformSubscribed = false;
   private closedSince: number | undefined;
@@ -51,8 +56,8 @@ export class PublishGate {
   constructor(
     private readonly limits: PublishLimits,
     private readonly log: Logger,
-    /** the broker's own count of a client's queue, when the gate has been closed for a while */
-    private readonly recount: (clientId: string) => Promise<{ messages: number; bytes: number }>,
+    /** the broker's own count of a client's queue, when the gate has been closed for a while; null when it keeps none (a clean session) */
+    private readonly recount: (clientId: string) => Promise<{ messages: number; bytes: number } | null>,
     /**
      * A waiting publish this says yes to goes before the others waiting (a reading past a red limit,
      * when thousands of gateways come back at once). Each client has at most one publish waiting
@@ -89,7 +94,11 @@ export class PublishGate {
   published(client: GatedClient | null, packet: object): void {
     if (!client || !this.admitted.has(packet)) return;
     this.admitted.delete(packet);
-    if (client.tm) client.tm.inflight = Math.max(0, (client.tm.inflight ?? 1) - 1);
+    // a closed client's count was already taken off (clientClosed)
+    if (client.tm?.inflight) {
+      client.tm.inflight -= 1;
+      this.inTransit -= 1;
+    }
     if (this.waiting.length > 0) this.schedulePump();
   }
 
@@ -111,8 +120,25 @@ export class PublishGate {
     if (this.waiting.length > 0 || this.closedSince !== undefined) this.schedulePump();
   }
 
+  /** a clean session's subscriber acknowledged a message whose size was not kept: the mean of its queue is taken off */
+  acknowledged(clientId: string): void {
+    const queue = this.queues.get(clientId);
+    if (queue) this.dequeued(clientId, queue.bytes / queue.messages);
+  }
+
+  /** a clean session ended: the broker drops what was in flight to it, so it is no longer a backlog */
+  sessionEnded(clientId: string): void {
+    if (!this.queues.delete(clientId)) return;
+    this.schedulePump();
+  }
+
   /** a connection ended: what it was waiting to publish was never acknowledged, so it is simply let go */
   clientClosed(client: GatedClient): void {
+    // what it had let in goes on to its subscribers, but a count that lived with it is not left behind
+    if (client.tm?.inflight) {
+      this.inTransit -= client.tm.inflight;
+      client.tm.inflight = 0;
+    }
     if (!this.waiting.some((w) => w.client === client)) return;
     const error = new Error('connection closed while its publish waited for room');
     const mine = this.waiting.filter((w) => w.client === client);
@@ -148,7 +174,7 @@ export class PublishGate {
   private backlogHasRoom(): boolean {
     if (!this.platformSubscribed) return false;
     const { messages, bytes } = this.backlog();
-    return messages < this.limits.maxQueuedMessages && bytes < this.limits.maxQueuedBytes;
+    return messages + this.inTransit < this.limits.maxQueuedMessages && bytes < this.limits.maxQueuedBytes;
   }
 
   private hasRoom(client: GatedClient): boolean {
@@ -156,7 +182,10 @@ export class PublishGate {
   }
 
   private take(client: GatedClient, packet: object, admit: (error: Error | null) => void): void {
-    if (client.tm) client.tm.inflight = (client.tm.inflight ?? 0) + 1;
+    if (client.tm) {
+      client.tm.inflight = (client.tm.inflight ?? 0) + 1;
+      this.inTransit += 1;
+    }
     this.admitted.add(packet);
     admit(null);
   }
@@ -224,6 +253,7 @@ export class PublishGate {
         // the broker's queue is read as it is now; what changes while it is read is added after
         const counted = { ...(this.queues.get(id) ?? { messages: 0, bytes: 0 }) };
         const actual = await this.recount(id);
+        if (actual === null) continue;
         const now = this.queues.get(id) ?? { messages: 0, bytes: 0 };
         const corrected = { messages: actual.messages + now.messages - counted.messages, bytes: actual.bytes + now.bytes - counted.bytes };
         if (actual.messages !== counted.messages || actual.bytes !== counted.bytes) {
