@@ -84,8 +84,13 @@ export const EnvSchema = z.object({
   MQTT_MAX_QUEUED_BYTES: z.coerce.number().int().min(1024 * 1024).max(8 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   /** Embedded broker: publishes one gateway connection may have in the broker's hands at once; more wait unacknowledged. */
   MQTT_MAX_INFLIGHT_MESSAGES: z.coerce.number().int().min(1).max(65_535).default(10),
-  /** Ingestion: batches taken from the broker and not yet stored; when full, ingestion holds its acknowledgements and the broker stops sending (the readings wait in the gateways' outboxes). */
-  INGEST_QUEUE_MAX_MESSAGES: z.coerce.number().int().min(1).max(100_000).default(200),
+  /**
+   * Ingestion: batches taken from the broker and not yet stored; when full, ingestion holds its
+   * acknowledgements and the broker stops sending. Unset: 200 on the embedded broker, whose gate
+   * then holds the gateways' acknowledgements with reds first; 5,000 with MQTT_URL, where the broker
+   * acknowledges every gateway at once and ingestion's queue is the only place a red can go first.
+   */
+  INGEST_QUEUE_MAX_MESSAGES: z.coerce.number().int().min(1).max(100_000).optional(),
   /** Ingestion: gateway batches stored and triaged together in one transaction, at most. */
   INGEST_GROUP_MAX_BATCHES: z.coerce.number().int().min(1).max(1000).default(100),
   /** Ingestion: readings in one such transaction, at most (a single larger batch still goes alone). */

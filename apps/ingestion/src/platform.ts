@@ -35,6 +35,8 @@ export interface PlatformOptions {
   ephemeralDatabase?: boolean;
   /** backoff while the database is unreachable (tests use short ones) */
   retryDelayMs?: { min: number; max: number };
+  /** ingestion's queue bound in payload bytes (64 MiB unless a test sets a small one) */
+  ingestQueueMaxBytes?: number;
 }
 
 export interface Platform {
@@ -150,7 +152,8 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       logger,
       retryDelayMs: options.retryDelayMs,
       queue: {
-        maxMessages: config.INGEST_QUEUE_MAX_MESSAGES,
+        maxMessages: config.INGEST_QUEUE_MAX_MESSAGES ?? (config.MQTT_URL ? 5_000 : 200),
+        ...(options.ingestQueueMaxBytes !== undefined && { maxBytes: options.ingestQueueMaxBytes }),
         groupBatches: config.INGEST_GROUP_MAX_BATCHES,
         groupMeasurements: config.INGEST_GROUP_MAX_READINGS,
         // one connection is left for the HTTP side; the embedded database has only one

@@ -103,6 +103,43 @@ describe('many small batches handled together', () => {
   }, 60_000);
 });
 
+describe("ingestion's queue bounded in bytes", () => {
+  const MAX_BYTES = 4_000;
+  let platform: TestPlatform;
+  const gateways: TestGateway[] = [];
+  beforeAll(async () => {
+    // many messages allowed, few bytes: the byte bound is the one that holds
+    platform = await startTestPlatform({ INGEST_QUEUE_MAX_MESSAGES: '1000' }, { persistent: true, ingestQueueMaxBytes: MAX_BYTES });
+  }, 90_000);
+  afterAll(async () => {
+    for (const gw of gateways) await gw.close().catch(() => undefined);
+    await platform?.stop();
+  });
+
+  it('holds its acknowledgements once the batches it holds pass the byte bound, and stores every one when the database is back', async () => {
+    for (const n of [1, 2, 3]) gateways.push(await connectGateway(platform.mqttUrl, `demo-gw-${n}`));
+    const batches = [1, 2, 3].flatMap((n) =>
+      Array.from({ length: 4 }, () => ({ n, readings: Array.from({ length: 4 }, () => oximetry({ patientId: `pt-00${n}` }, 95)) })),
+    );
+    const largest = Math.max(...batches.map(({ n, readings }) => Buffer.byteLength(batchOf(`demo-gw-${n}`, readings))));
+    await platform.embeddedDb!.stop();
+    const published = batches.map(({ n, readings }) => gateways[n - 1]!.client.publishAsync(`tm/v1/gateways/demo-gw-${n}/measurements`, batchOf(`demo-gw-${n}`, readings), { qos: 1 }));
+    await eventually(async () => expect(platform.ingestor.queueLength).toBeGreaterThan(0));
+    await new Promise((r) => setTimeout(r, 1_000));
+    // taken while under the bound: at most one batch past it
+    expect(platform.ingestor.queueLength * largest).toBeLessThanOrEqual(MAX_BYTES + largest);
+    expect(platform.ingestor.queueLength).toBeLessThan(batches.length);
+
+    await platform.embeddedDb!.start();
+    await Promise.all(published);
+    const ids = batches.flatMap(({ readings }) => readings.map((m) => m.id));
+    await eventually(async () => {
+      const { rows } = await platform.db.query<{ n: string }>('SELECT count(*) AS n FROM measurements WHERE measurement_id = ANY($1)', [ids]);
+      expect(rows[0]?.n).toBe(String(ids.length));
+    }, 60_000);
+  }, 120_000);
+});
+
 /**
  * Thousands of homes back at once (issue 16): a batch with a reading past a default red limit is
  * taken before the batches that queued ahead of it, so the nurse sees it first.
@@ -118,7 +155,7 @@ describe('a red first in line', () => {
     await platform?.stop();
   });
 
-  it('stores a batch holding SpO2 80 % before the eight normal batches queued ahead of it, and keeps each gateway’s own batches in order', async () => {
+  it('stores a batch holding SpO2 80 % before the eight normal batches queued ahead of it, also when its gateway’s status came just before it, and keeps each gateway’s own batches in order', async () => {
     const triage = platform.app.get(TriageService);
     const groups: string[][] = [];
     const storeBatches = triage.storeBatches.bind(triage);
@@ -141,8 +178,12 @@ describe('a red first in line', () => {
       await publish(2, normal[1]!);
       await publish(9, ownEarlier);
       for (let i = 2; i < normal.length; i++) await publish(i + 1, normal[i]!);
+      // gateway 9 comes back online (its status goes just before its outbox, as on every connect):
+      // a status is not a batch, so it does not hold the red behind the others
+      const status = JSON.stringify({ state: 'online', at: new Date().toISOString(), devices: [] });
+      await gateways[8]!.client.publishAsync('tm/v1/gateways/demo-gw-9/status', status, { qos: 1, retain: true });
       await gateways[8]!.client.publishAsync('tm/v1/gateways/demo-gw-9/measurements', batchOf('demo-gw-9', [red]), { qos: 1 });
-      await eventually(async () => expect(platform.ingestor.queueLength).toBe(10));
+      await eventually(async () => expect(platform.ingestor.queueLength).toBe(11));
       await platform.embeddedDb!.start();
 
       await eventually(async () => expect(groups.flat()).toHaveLength(10), 30_000);

@@ -41,6 +41,8 @@ export interface MqttConsumerOptions {
 export interface QueueLimits {
   /** messages taken from the broker and not yet handled; beyond it the PUBACK waits, so the broker stops sending */
   maxMessages: number;
+  /** the same bound in payload bytes (a batch may be up to MQTT_MAX_PACKET_BYTES) */
+  maxBytes: number;
   /** batches stored and triaged together in one transaction, at most */
   groupBatches: number;
   /** readings in one group, at most (a group always takes at least one batch) */
@@ -49,7 +51,7 @@ export interface QueueLimits {
   workers: number;
 }
 
-export const DEFAULT_QUEUE_LIMITS: QueueLimits = { maxMessages: 200, groupBatches: 100, groupMeasurements: 5000, workers: 1 };
+export const DEFAULT_QUEUE_LIMITS: QueueLimits = { maxMessages: 200, maxBytes: 64 * 1024 * 1024, groupBatches: 100, groupMeasurements: 5000, workers: 1 };
 
 /** A deadlock or serialization failure: the transaction was rolled back as a whole and may simply run again. */
 const isConflict = (error: unknown): boolean => ['40P01', '40001'].includes((error as { code?: string }).code ?? '');
@@ -59,16 +61,19 @@ interface Queued {
   packet: IPublishPacket;
   queuedAt: bigint;
   gatewayId: string;
+  /** a measurement batch (not a gateway's status) */
+  batch: boolean;
   /** a batch with a reading past a default red limit: handled before the others (mayHoldARed) */
   urgent: boolean;
 }
 
 /**
  * Where an urgent batch goes in a worker's queue: behind the urgent ones already there and behind
- * its own gateway's earlier batches (a gateway's batches stay in order), ahead of the rest.
+ * its own gateway's earlier batches (a gateway's batches stay in order), ahead of the rest. Its
+ * gateway's status, published on every connect just before the outbox, does not hold it back.
  */
 function firstInLine(queue: readonly Queued[], gatewayId: string): number {
-  for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.urgent || queue[i]!.gatewayId === gatewayId) return i + 1;
+  for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.urgent || (queue[i]!.gatewayId === gatewayId && queue[i]!.batch)) return i + 1;
   return 0;
 }
 
@@ -127,6 +132,7 @@ export class MqttConsumer {
   private readonly queues: Queued[][];
   private readonly wakers: ((() => void) | undefined)[];
   private queued = 0;
+  private queuedBytes = 0;
   /** readings this instance committed lately (commitKey), oldest first: a re-sent copy is receipted from here */
   private readonly committed = new Set<string>();
   /** PUBACKs held back while the queue is full */
@@ -235,20 +241,27 @@ export class MqttConsumer {
     const topic = parseGatewayTopic(packet.topic);
     const gatewayId = topic?.gatewayId ?? packet.topic;
     const worker = this.queues.length === 1 ? 0 : hashOf(gatewayId) % this.queues.length;
-    const item: Queued = { packet, queuedAt: process.hrtime.bigint(), gatewayId, urgent: topic?.kind === 'measurements' && mayHoldARed(packet.payload) };
-    if (topic?.kind === 'measurements') this.options.metrics.batchesInHand.inc();
+    const batch = topic?.kind === 'measurements';
+    const item: Queued = { packet, queuedAt: process.hrtime.bigint(), gatewayId, batch, urgent: batch && mayHoldARed(packet.payload) };
+    if (batch) this.options.metrics.batchesInHand.inc();
     const queue = this.queues[worker]!;
     if (item.urgent) queue.splice(firstInLine(queue, gatewayId), 0, item);
     else queue.push(item);
     this.queued++;
+    this.queuedBytes += packet.payload.length;
     this.wakers[worker]?.();
-    if (this.queued < this.limits.maxMessages || this.stopping) done();
+    if (this.hasRoom() || this.stopping) done();
     else this.heldAcks.push(done);
   }
 
-  private dequeued(count: number): void {
-    this.queued -= count;
-    while (this.heldAcks.length > 0 && this.queued < this.limits.maxMessages) this.heldAcks.shift()!();
+  private hasRoom(): boolean {
+    return this.queued < this.limits.maxMessages && this.queuedBytes < this.limits.maxBytes;
+  }
+
+  private dequeued(group: readonly Queued[]): void {
+    this.queued -= group.length;
+    for (const { packet } of group) this.queuedBytes -= packet.payload.length;
+    while (this.heldAcks.length > 0 && this.hasRoom()) this.heldAcks.shift()!();
   }
 
   /** One worker: takes a group off its queue, handles it, and again, until stopped with an empty queue. */
@@ -275,8 +288,8 @@ export class MqttConsumer {
         // Never leave the stream waiting: a batch without a receipt is sent again by its gateway.
         this.log.error({ event: 'message_handling_failed', batches: group.length, err: (error as Error).message }, 'unexpected error while handling messages; their gateways will send again');
       } finally {
-        this.options.metrics.batchesInHand.dec(group.filter(({ packet }) => parseGatewayTopic(packet.topic)?.kind === 'measurements').length);
-        this.dequeued(group.length);
+        this.options.metrics.batchesInHand.dec(group.filter((item) => item.batch).length);
+        this.dequeued(group);
       }
     }
   }
