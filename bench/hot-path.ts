@@ -59,6 +59,17 @@ async function nurseSocket(platform: TestPlatform): Promise<Socket> {
   return socket;
 }
 
+/** A gateway enrolled and bound to the patient by the platform's own enrolment, as the admin does it; answers its secret. */
+async function enrolGateway(platform: TestPlatform, gatewayId: string, patientId: string): Promise<string> {
+  const login = await fetch(`${platform.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin' }) });
+  if (!login.ok) throw new BenchFailure(`admin could not sign in: ${login.status}`);
+  const { token } = (await login.json()) as { token: string };
+  const answer = await fetch(`${platform.httpUrl}/api/admin/gateways`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ id: gatewayId, patientId }) });
+  const body = (await answer.json()) as { secret?: string };
+  if (!answer.ok || !body.secret) throw new BenchFailure(`enrolling ${gatewayId} for ${patientId}: ${answer.status} ${JSON.stringify(body)}`);
+  return body.secret;
+}
+
 export interface AlertLatency {
   p50: number;
   p95: number;
@@ -80,7 +91,7 @@ export class RedInjector {
 
   private constructor(
     private readonly socket: Socket,
-    private readonly gateways: TestGateway[],
+    private readonly gateways: Array<TestGateway & { gatewayId: string }>,
   ) {
     socket.on('alert', (e: AlertEvent) => {
       const key = `${e.patientId} ${e.measuredAt}`;
@@ -93,9 +104,19 @@ export class RedInjector {
 
   static async connect(platform: TestPlatform): Promise<RedInjector> {
     const socket = await nurseSocket(platform);
-    const gateways = await Promise.all([1, 2, 3, 4, 5].map((n) => connectGateway(platform.mqttUrl, `demo-gw-${n}`)));
+    // gateways of their own: the broker takes a client id as the gateway id (ARCHITECTURE §11), so
+    // reusing the load's demo-gw-1…5 let the load's connections push these off and no red arrived
+    const run = (RedInjector.runs += 1);
+    const gateways = await Promise.all(
+      [1, 2, 3, 4, 5].map(async (n) => {
+        const gatewayId = `bench-red-${run}-${n}`;
+        return { gatewayId, ...(await connectGateway(platform.mqttUrl, gatewayId, await enrolGateway(platform, gatewayId, `pt-00${n}`))) };
+      }),
+    );
     return new RedInjector(socket, gateways);
   }
+
+  private static runs = 0;
 
   /** One red reading for the next patient; resolves once it is published (not delivered). */
   async injectOne(): Promise<void> {
@@ -106,7 +127,8 @@ export class RedInjector {
     this.lastStamp = stamp;
     const m: Measurement = oximetry({ patientId: `pt-00${n}`, measuredAt: new Date(stamp).toISOString() }, 84);
     this.waiting.set(`pt-00${n} ${m.measuredAt}`, performance.now());
-    await this.gateways[n - 1]!.client.publishAsync(measurementsTopic(`demo-gw-${n}`), batchOf(`demo-gw-${n}`, [m]), { qos: 1 });
+    const gateway = this.gateways[n - 1]!;
+    await gateway.client.publishAsync(measurementsTopic(gateway.gatewayId), batchOf(gateway.gatewayId, [m]), { qos: 1 });
   }
 
   start(everyMs: number): void {
