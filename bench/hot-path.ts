@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { MEASUREMENTS_SUBSCRIPTION, measurementsTopic, receiptsTopic, type AlertEvent, type Measurement } from '@tm/contracts';
-import { batchOf, connectGateway, oximetry, type TestGateway, type TestPlatform } from '@tm/ingestion/src/testing';
+import { batchOf, connectGateway, demoUsers, oximetry, type TestGateway, type TestPlatform } from '@tm/ingestion/src/testing';
 import type { LoadOptions, LoadReport } from './load-gateways';
 import { percentile, round } from './proc';
 import { BenchFailure } from './result';
@@ -61,13 +61,10 @@ async function nurseSocket(platform: TestPlatform): Promise<Socket> {
 
 /** A gateway enrolled and bound to the patient by the platform's own enrolment, as the admin does it; answers its secret. */
 async function enrolGateway(platform: TestPlatform, gatewayId: string, patientId: string): Promise<string> {
-  const login = await fetch(`${platform.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin' }) });
-  if (!login.ok) throw new BenchFailure(`admin could not sign in: ${login.status}`);
-  const { token } = (await login.json()) as { token: string };
-  const answer = await fetch(`${platform.httpUrl}/api/admin/gateways`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ id: gatewayId, patientId }) });
-  const body = (await answer.json()) as { secret?: string };
-  if (!answer.ok || !body.secret) throw new BenchFailure(`enrolling ${gatewayId} for ${patientId}: ${answer.status} ${JSON.stringify(body)}`);
-  return body.secret;
+  const answer = await demoUsers(() => platform.httpUrl).call<{ secret?: string }>('admin', 'POST', '/api/admin/gateways', { id: gatewayId, patientId });
+  if (answer.status !== 201 && answer.status !== 200) throw new BenchFailure(`enrolling ${gatewayId} for ${patientId}: ${answer.status} ${JSON.stringify(answer.json)}`);
+  if (!answer.json.secret) throw new BenchFailure(`enrolling ${gatewayId} answered no secret`);
+  return answer.json.secret;
 }
 
 export interface AlertLatency {

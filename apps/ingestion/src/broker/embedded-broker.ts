@@ -61,6 +61,7 @@ interface AedesBroker {
   connectedClients: number;
   persistence: AedesPersistence;
   on(event: string, listener: (...args: never[]) => void): void;
+  off(event: string, listener: (...args: never[]) => void): void;
   authenticate: (client: AedesClient, username: string | undefined, password: Buffer | undefined, cb: (err: Error | null, ok: boolean) => void) => void;
   authorizePublish: (client: AedesClient | null, packet: AedesPacket, cb: (err: Error | null) => void) => void;
   authorizeSubscribe: (client: AedesClient, sub: { topic: string; qos: number }, cb: (err: Error | null, sub: { topic: string; qos: number } | null) => void) => void;
@@ -150,7 +151,7 @@ export async function startEmbeddedBroker(options: {
     }
     return { messages, bytes };
   }, (packet) => mayHoldARed((packet as AedesPacket).payload ?? ''));
-  countSessionQueues(persistence, broker, gate);
+  countSessionQueues(persistence, gate);
   resendWhatIsNoLongerQueued(persistence);
   lookUpRetainedByTopic(persistence);
 
@@ -163,7 +164,7 @@ export async function startEmbeddedBroker(options: {
       client.tm = { address, platform: ok };
       if (ok && client.id) gate.platformClient(client.id);
       if (ok) waitForIngestionWithoutTimeout(client);
-      if (ok && client.clean) countCleanDeliveries(client, gate);
+      if (ok && client.clean) countCleanDeliveries(broker, client, gate);
       return cb(ok ? null : authError(), ok);
     }
     if (!username) return cb(authError(), false);
@@ -283,7 +284,7 @@ export async function startEmbeddedBroker(options: {
  * persistent subscriber before it is delivered, and leaves the queue when that subscriber
  * acknowledges it (or its clean session drops it).
  */
-function countSessionQueues(persistence: AedesPersistence, broker: Pick<AedesBroker, 'clients'>, gate: PublishGate): void {
+function countSessionQueues(persistence: AedesPersistence, gate: PublishGate): void {
   const enqueue = persistence.outgoingEnqueue.bind(persistence);
   const enqueueCombi = persistence.outgoingEnqueueCombi.bind(persistence);
   const clear = persistence.outgoingClearMessageId.bind(persistence);
@@ -298,8 +299,6 @@ function countSessionQueues(persistence: AedesPersistence, broker: Pick<AedesBro
   persistence.outgoingClearMessageId = async (client, packet) => {
     const cleared = await clear(client, packet);
     if (cleared) gate.dequeued(client.id, payloadBytes(cleared));
-    // a clean session's PUBACK: its packet was never stored, so the size is the one counted on average
-    else if (broker.clients[client.id]?.clean) gate.acknowledged(client.id);
     return cleared;
   };
 }
@@ -312,14 +311,23 @@ function countSessionQueues(persistence: AedesPersistence, broker: Pick<AedesBro
  * red waited behind them all (issue 16). Counted when handed to the socket and taken off at
  * ingestion's PUBACK; a clean session's deliveries end with its connection.
  */
-function countCleanDeliveries(client: AedesClient, gate: PublishGate): void {
+function countCleanDeliveries(broker: Pick<AedesBroker, 'on' | 'off'>, client: AedesClient, gate: PublishGate): void {
   const clientId = client.id!;
   const deliver = client.deliverQoS.bind(client);
   client.deliverQoS = (packet, cb) => {
     if ((packet.qos ?? 0) > 0) gate.enqueued(clientId, payloadBytes(packet));
     deliver(packet, cb);
   };
-  client.conn.once('close', () => gate.sessionEnded(clientId));
+  // aedes tells every PUBACK; a clean session's packet was never stored, so it comes without one
+  // and the size taken off is the mean of what is counted
+  const onAck = (stored: AedesPacket | undefined, from: AedesClient) => {
+    if (from === client && !stored) gate.acknowledged(clientId);
+  };
+  broker.on('ack', onAck);
+  client.conn.once('close', () => {
+    broker.off('ack', onAck);
+    gate.sessionEnded(clientId);
+  });
 }
 
 /**

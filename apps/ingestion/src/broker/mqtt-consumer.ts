@@ -61,11 +61,13 @@ interface Queued {
   packet: IPublishPacket;
   queuedAt: bigint;
   gatewayId: string;
-  /** a measurement batch (not a gateway's status) */
-  batch: boolean;
+  /** its topic read once, when it is queued (null: not a gateway's) */
+  topic: ReturnType<typeof parseGatewayTopic>;
   /** a batch with a reading past a default red limit: handled before the others (mayHoldARed) */
   urgent: boolean;
 }
+
+const isBatch = (item: Queued): boolean => item.topic?.kind === 'measurements';
 
 /**
  * Where an urgent batch goes in a worker's queue: behind the urgent ones already there and behind
@@ -73,7 +75,7 @@ interface Queued {
  * gateway's status, published on every connect just before the outbox, does not hold it back.
  */
 function firstInLine(queue: readonly Queued[], gatewayId: string): number {
-  for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.urgent || (queue[i]!.gatewayId === gatewayId && queue[i]!.batch)) return i + 1;
+  for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.urgent || (queue[i]!.gatewayId === gatewayId && isBatch(queue[i]!))) return i + 1;
   return 0;
 }
 
@@ -242,7 +244,7 @@ export class MqttConsumer {
     const gatewayId = topic?.gatewayId ?? packet.topic;
     const worker = this.queues.length === 1 ? 0 : hashOf(gatewayId) % this.queues.length;
     const batch = topic?.kind === 'measurements';
-    const item: Queued = { packet, queuedAt: process.hrtime.bigint(), gatewayId, batch, urgent: batch && mayHoldARed(packet.payload) };
+    const item: Queued = { packet, queuedAt: process.hrtime.bigint(), gatewayId, topic, urgent: batch && mayHoldARed(packet.payload) };
     if (batch) this.options.metrics.batchesInHand.inc();
     const queue = this.queues[worker]!;
     if (item.urgent) queue.splice(firstInLine(queue, gatewayId), 0, item);
@@ -288,7 +290,7 @@ export class MqttConsumer {
         // Never leave the stream waiting: a batch without a receipt is sent again by its gateway.
         this.log.error({ event: 'message_handling_failed', batches: group.length, err: (error as Error).message }, 'unexpected error while handling messages; their gateways will send again');
       } finally {
-        this.options.metrics.batchesInHand.dec(group.filter((item) => item.batch).length);
+        this.options.metrics.batchesInHand.dec(group.filter(isBatch).length);
         this.dequeued(group);
       }
     }
@@ -298,8 +300,7 @@ export class MqttConsumer {
     const prepared: Prepared[] = [];
     const statuses: StatusMessage[] = [];
     const rejections: RejectedMessage[] = [];
-    for (const { packet, queuedAt } of group) {
-      const topic = parseGatewayTopic(packet.topic);
+    for (const { packet, queuedAt, topic } of group) {
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
       if (topic?.kind === 'measurements') {
         const batch = this.prepare(topic.gatewayId, packet.topic, payload, queuedAt);
